@@ -1,0 +1,1 @@
+"""The outbox: every email the portal sends is a row here first."""

@@ -1,0 +1,1 @@
+"""The outbox models arrive with the reliable email issue."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InnovationFundConfig(AppConfig):
+    name = "innovation_fund"
+    verbose_name = "Innovation Fund"
