@@ -19,7 +19,9 @@ IN_CI = bool(os.environ.get("CI"))
 def _reachable(url, default_port):
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -40,7 +42,9 @@ def missing_services():
 
 def pytest_sessionstart(session):
     if IN_CI and (missing := missing_services()):
-        raise pytest.UsageError("CI needs these services and they are missing: " + "; ".join(missing))
+        raise pytest.UsageError(
+            "CI needs these services and they are missing: " + "; ".join(missing)
+        )
     if settings.CACHE_URL and settings.CACHE_URL == settings.CELERY_BROKER_URL:
         # Tests clear the cache; on the broker's database that would drop queued tasks.
         raise pytest.UsageError(

@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 
 from members.models import CityMembership, MemberCity, Region, Supporter, User
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(DjangoModelFactory):

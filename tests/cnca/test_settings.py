@@ -1,0 +1,132 @@
+"""Settings come from the environment; production settings pass check --deploy.
+
+Settings are read once per process, so each case runs in a fresh interpreter
+with exactly the environment it describes.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "DATABASE_URL": "postgres://cnca:secret@db.example.org:5432/cnca",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+READ_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": db["ENGINE"],
+    "db_name": str(db["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "broker": settings.CELERY_BROKER_URL,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "email_backend": settings.MAILERS["default"]["BACKEND"],
+    "email_host": settings.MAILERS["default"]["OPTIONS"].get("host", ""),
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+}))
+"""
+
+
+def run(env, *args):
+    clean = {key: value for key, value in os.environ.items() if key not in _OURS}
+    clean["DJANGO_SETTINGS_MODULE"] = "cnca.settings"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+_OURS = {
+    "DJANGO_DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "HTTPS",
+    "SECURE_SSL_REDIRECT",
+}
+
+
+def read_settings(env):
+    result = run(env, "-c", READ_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+
+    result = run(env, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_reads_services_from_the_environment():
+    values = read_settings(PRODUCTION)
+
+    assert values["debug"] is False
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "cnca"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["broker"] == "redis://cache.example.org:6379/0"
+    assert values["eager"] is False
+    assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["email_host"] == "smtp.example.org"
+    assert values["allowed_hosts"] == ["portal.example.org"]
+    assert values["ssl_redirect"] is True
+
+
+def test_quick_start_needs_no_services():
+    values = read_settings({"DJANGO_DEBUG": "true"})
+
+    assert values["debug"] is True
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["db_name"].endswith("db.sqlite3")
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["broker"] == ""
+    assert values["eager"] is True
+    assert values["email_backend"] == "django.core.mail.backends.console.EmailBackend"
+    assert "127.0.0.1" in values["allowed_hosts"]
+
+
+@pytest.mark.django_db
+def test_responses_carry_the_security_headers(client):
+    response = client.get("/healthz")
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
