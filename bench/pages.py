@@ -1,0 +1,111 @@
+"""How much slower than a bare Django view each public page is, with realistic data.
+
+Runs in a throw-away test database (SQLite or the Postgres of DATABASE_URL), loads the
+real content plus generated cities up to the design's 100, and times each page through
+Django's test client (full middleware, templates and queries; no network). Timings are
+noisy on a shared machine, so each page is timed in rounds interleaved with the bare
+view and the median ratio is compared with its target.
+
+    python -m bench.pages [--requests 200]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnca.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+# Not django.test.utils.setup_test_environment(): it instruments template rendering
+# (a signal and a context copy per template), which would slow the pages but not the
+# bare view and skew every ratio.
+
+# Page -> the most it may cost, as a multiple of the bare view's median time.
+TARGETS = {
+    "/": 25,
+    "/cities/": 25,
+    "/cities/?region=europe&sort=-target_year": 25,
+    "/cities/portland/": 15,
+    "/healthz": 10,
+}
+BARE = "/__bench__/bare/"
+CITIES = 100
+
+
+def make_cities():
+    from members.models import MemberCity, Region
+
+    existing = MemberCity.objects.count()
+    MemberCity.objects.bulk_create(
+        MemberCity(
+            name=f"Bench City {n}",
+            slug=f"bench-city-{n}",
+            country="SE",
+            region=Region.EUROPE,
+            target="Carbon neutral by 2040",
+            target_year=2030 + n % 20,
+        )
+        for n in range(CITIES - existing)
+    )
+
+
+def time_requests(client, url, count):
+    durations = []
+    for _ in range(count):
+        start = time.perf_counter()
+        response = client.get(url)
+        durations.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return statistics.median(durations)
+
+
+def run(requests):
+    client = Client()
+    for url in [BARE, *TARGETS]:  # warm caches and template loaders
+        time_requests(client, url, 5)
+    bare = time_requests(client, BARE, requests)
+    failures = 0
+    print(f"{'page':45} {'median ms':>10} {'x bare':>8} {'target':>8}")
+    print(f"{BARE:45} {bare * 1000:10.2f} {1:8.1f}")
+    for url, target in TARGETS.items():
+        ratios = []
+        for _ in range(5):
+            page = time_requests(client, url, requests // 5)
+            ratios.append(page / time_requests(client, BARE, requests // 5))
+        ratio = statistics.median(ratios)
+        verdict = "ok" if ratio <= target else "SLOW"
+        failures += verdict != "ok"
+        print(f"{url:45} {ratio * bare * 1000:10.2f} {ratio:8.1f} {target:7}x {verdict}")
+    return failures
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args(argv)
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("load_cnca_content", verbosity=0)
+        make_cities()
+        print(f"pages, {connection.vendor}, {CITIES} cities, {args.requests} requests each")
+        with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
+            failures = run(args.requests)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
