@@ -40,6 +40,12 @@ def missing_services():
     return missing
 
 
+def pytest_configure(config):
+    # Real hashing costs a quarter of a second a password: tests would spend
+    # minutes making users. What is tested is the login flow, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_sessionstart(session):
     if IN_CI and (missing := missing_services()):
         raise pytest.UsageError(
