@@ -18,7 +18,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnca.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

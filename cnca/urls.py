@@ -6,6 +6,10 @@ from django.urls import include, path
 
 from . import views
 
+handler403 = "cnca.views.permission_denied"
+handler404 = "cnca.views.page_not_found"
+handler500 = "cnca.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),

@@ -1,22 +1,103 @@
+"""The site's own pages: home, about, contact, errors, health and robots."""
+
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from members.models import MemberCity
+
+from .content import alliance_facts, innovation_fund_summary
+from .health import run_checks
 
 
 class HomeView(TemplateView):
+    """The alliance's mission and a highlight of its member cities (one query)."""
+
     template_name = "cnca/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cities = list(
+            MemberCity.objects.current().only("name", "slug", "country", "founding_member")
+        )
+        context.update(
+            facts=alliance_facts(),
+            fund_summary=innovation_fund_summary(),
+            cities=cities,
+            city_count=len(cities),
+            founding_count=sum(1 for city in cities if city.founding_member),
+            country_count=len({city.country.code for city in cities}),
+        )
+        return context
 
 
 class AboutView(TemplateView):
+    """Membership criteria, governance and how a city joins, from the facts file."""
+
     template_name = "cnca/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facts"] = alliance_facts()
+        return context
 
 
 class ContactView(TemplateView):
     template_name = "cnca/contact.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facts"] = alliance_facts()
+        return context
 
+
+# Error pages in the site's own templates (templates/cnca/). Wired up in
+# cnca/urls.py as handler403/handler404/handler500 = "cnca.views.<name>", and
+# csrf_failure in settings as CSRF_FAILURE_VIEW = "cnca.views.csrf_failure".
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "cnca/404.html", status=404)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return render(request, "cnca/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: usually an old tab or blocked cookies."""
+    return render(request, "cnca/403_csrf.html", status=403)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No request context: the database or a context processor may be what failed.
+    return HttpResponse(loader.get_template("cnca/500.html").render(), status=500)
+
+
+@never_cache
+@require_GET
 def healthz(request):
-    return JsonResponse({})
+    """The state of the database, cache and broker: 200 when all that is configured answers."""
+    healthy, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
 
 
+@require_GET
 def robots_txt(request):
-    return HttpResponse("", content_type="text/plain")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /account/",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -2,12 +2,24 @@
 
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import CityMembership, MemberCity, User
 
 SELECTION_COMMITTEE_GROUP = "Selection committee"
+
+
+# --- Login throttling -----------------------------------------------------------
+
+
+def lift_login_lockout(user):
+    """Forget the failed logins recorded for this person (after a password reset).
+
+    django-axes records attempts under the lower-cased login (members.auth).
+    """
+    axes_reset(username=user.email.lower())
 
 
 # --- Demo accounts --------------------------------------------------------------

@@ -20,9 +20,6 @@ class CityListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )

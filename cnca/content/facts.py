@@ -45,3 +45,8 @@ def alliance_facts():
     joining_process {text, source}.
     """
     return copy.deepcopy(_project_facts()["alliance"])
+
+
+def innovation_fund_summary():
+    """The fund's public summary sentence (a string: nothing to copy)."""
+    return _project_facts().get("innovation_fund", {}).get("summary", "")

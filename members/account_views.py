@@ -1,0 +1,129 @@
+"""Signing in and out, passwords, and the /account/ dashboard.
+
+Thin wrappers around django.contrib.auth's views: they pick the site's own
+templates, label the login field as the email address it is, and say what
+happened through the messages framework.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
+from django.views.generic import TemplateView
+
+from .models import CityMembership
+from .services import lift_login_lockout
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """The login form. The field keeps the name ``username`` (django-axes reads it)."""
+
+    username = UsernameField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "The email address and password do not match an account. "
+            "Check both and try again; the password is case-sensitive."
+        ),
+        "inactive": "This account has been switched off. Contact the alliance staff.",
+    }
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "You are signed in.")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (a button in the header); a GET shows that button."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/logged_out.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            # The session is gone; the message travels in the messages cookie.
+            messages.info(request, "You are signed out.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    form_class = EmailPasswordResetForm
+    email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reset_days"] = settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
+        return context
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Proving control of the mailbox lifts a login lockout, so the
+        # "reset your password" link on the locked-out page really helps.
+        lift_login_lockout(self.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's dashboard: who they are and the city they act for."""
+
+    template_name = "members/account.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership"] = (
+            CityMembership.objects.select_related("city").filter(user=self.request.user).first()
+        )
+        return context
