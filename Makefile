@@ -13,9 +13,9 @@ export DJANGO_DEBUG ?= true
 .PHONY: help run test test-fast e2e lint format migrate content demo stack bench check-deploy clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-run: ## Set up (venv, install, migrate, load content) and serve on http://127.0.0.1:$(PORT)
+run: ## Set up (venv, install, migrate, load content) and serve on http://127.0.0.1:8000 (PORT=...)
 	@scripts/bootstrap
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_cnca_content
@@ -29,6 +29,11 @@ test: ## Install what the tests need and run the whole suite
 test-fast: ## The suite without the browser journeys
 	@scripts/bootstrap test
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: ## Only the browser journeys (Chromium at /usr/bin/chromium)
+	@scripts/bootstrap test
+	npm ci --no-audit --no-fund --silent
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: ## ruff check and format check
 	@scripts/bootstrap test
