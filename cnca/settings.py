@@ -149,11 +149,55 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 # --- Mail -----------------------------------------------------------------------
+# EMAIL_URL names the mail server: smtp://user:pass@host:25, smtp+tls://...:587,
+# smtp+ssl://...:465, consolemail:// (the default: print to the console),
+# filemail:///path, memorymail://. It becomes Django's MAILERS["default"].
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_mailer_options = {}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mailer_options = {
+        "host": _email["EMAIL_HOST"] or "localhost",
+        "port": _email["EMAIL_PORT"] or 25,
+        "username": _email["EMAIL_HOST_USER"] or "",
+        "password": _email["EMAIL_HOST_PASSWORD"] or "",
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": env.int("EMAIL_TIMEOUT", default=20),
+    }
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _mailer_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CNCA portal <portal@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# The outbox (cnca/notifications, docs/email-delivery.md).
+# The MAILERS alias the outbox sends through.
+NOTIFICATIONS_MAILER = env.str("NOTIFICATIONS_MAILER", default="default")
+# Tries per email (the first send included) before a transient failure becomes `failed`.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# Exponential backoff between tries: base * 2**(try - 1), capped, with +-50 % jitter.
+NOTIFICATIONS_RETRY_BASE = env.float("NOTIFICATIONS_RETRY_BASE", default=30.0)
+NOTIFICATIONS_RETRY_MAX = env.float("NOTIFICATIONS_RETRY_MAX", default=3600.0)
+# A retry due sooner than this is scheduled on the broker (countdown); a later
+# one is left to the relay, so no task waits on the broker for long.
+NOTIFICATIONS_RETRY_COUNTDOWN_MAX = env.float("NOTIFICATIONS_RETRY_COUNTDOWN_MAX", default=300.0)
+# A row left in `sending` longer than this (seconds) was abandoned by a dead
+# worker; the sweep puts it back in the queue. Keep it above the tasks' hard
+# time limit, or a slow but live send could be swept and sent twice.
+NOTIFICATIONS_STUCK_AFTER = env.float("NOTIFICATIONS_STUCK_AFTER", default=600.0)
+# How often beat runs the relay and the sweep (seconds).
+NOTIFICATIONS_RELAY_EVERY = env.float("NOTIFICATIONS_RELAY_EVERY", default=60.0)
+# Rows one relay claims at a time, and how long one relay run may keep sending.
+NOTIFICATIONS_RELAY_BATCH = env.int("NOTIFICATIONS_RELAY_BATCH", default=20)
+NOTIFICATIONS_RELAY_BUDGET = env.float("NOTIFICATIONS_RELAY_BUDGET", default=50.0)
+# A worker keeps its SMTP session open between emails; it reopens one idle this long.
+NOTIFICATIONS_SMTP_KEEPALIVE = env.float("NOTIFICATIONS_SMTP_KEEPALIVE", default=15.0)
+# The domain part of the Message-IDs the outbox generates.
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATIONS_MESSAGE_ID_DOMAIN",
+    default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost",
+)
 
 # --- Celery ---------------------------------------------------------------------
 # cnca/celery.py reads every CELERY_* setting. With no broker the tasks run
@@ -162,6 +206,50 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue the portal's tasks go to and its workers read (the benchmark uses its own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+# A task is acknowledged when it has finished, not when it starts: a worker that
+# dies mid-task leaves the message to be delivered again. Every task is
+# idempotent (the outbox row's state decides), so a redelivery is harmless, and
+# a message that kills its worker cannot loop forever: the row counts its tries
+# and the sweep fails it after NOTIFICATIONS_MAX_ATTEMPTS.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message goes back to the queue after this long; it must
+    # outlast the longest task and the longest countdown (ETA) a task is given.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# A broker that is down must not hold a request for long: queue_email's
+# on-commit publish gives up quickly and the relay sends the row later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "notifications-relay": {
+        "task": "notifications.relay_queued_email",
+        "schedule": NOTIFICATIONS_RELAY_EVERY,
+        "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+    },
+    "notifications-sweep": {
+        "task": "notifications.sweep_stuck_email",
+        "schedule": NOTIFICATIONS_RELAY_EVERY,
+        "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+    },
+}
 
 # --- Internationalisation -----------------------------------------------------
 
