@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.generic import TemplateView
 
 from .models import CityMembership
-from .services import lift_login_lockout
+from .services import lift_login_lockout, send_password_reset
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -43,6 +43,15 @@ class EmailPasswordResetForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Through the outbox, like every email the portal sends.
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        send_password_reset(
+            user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}"
+        )
 
 
 class LoginView(auth_views.LoginView):
@@ -77,8 +86,6 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     form_class = EmailPasswordResetForm
-    email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
 

@@ -6,9 +6,36 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from cnca.notifications.services import queue_email
+
 from .models import CityMembership, MemberCity, User
 
 SELECTION_COMMITTEE_GROUP = "Selection committee"
+
+
+# --- Password reset -------------------------------------------------------------
+
+
+def send_password_reset(*, user, reset_url):
+    """Queue the password-reset email in the outbox.
+
+    The key holds the token, which changes with every request (it encodes the
+    time), so asking twice sends two emails while a retried request sends one.
+    """
+    token_part = reset_url.rstrip("/").rsplit("/", 2)[-2:]
+    queue_email(
+        key=f"password-reset:user={user.pk}:{'/'.join(token_part)}",
+        to=user.email,
+        template="members/email/password_reset",
+        context={
+            "user": user,
+            "email": user.email,
+            "reset_url": reset_url,
+            "reason": "You get this email because someone asked to reset the password "
+            "of your CNCA portal account.",
+        },
+        related=user,
+    )
 
 
 # --- Login throttling -----------------------------------------------------------

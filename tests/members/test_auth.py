@@ -7,8 +7,10 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
+from cnca.notifications.models import OutboundEmail
 from members.models import CityMembership
 from tests.factories import TEST_PASSWORD, CityMembershipFactory, MemberCityFactory, UserFactory
 
@@ -179,6 +181,12 @@ def test_account_page_queries_are_few(client, member, django_assert_max_num_quer
 # --- Password reset -------------------------------------------------------------------
 
 
+def request_reset(client, data):
+    """Ask for a reset link; the outbox sends it when the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("password_reset"), data)
+
+
 def reset_link_from(message):
     match = re.search(r"https?://[^/\s]+(/account/password/reset/[^\s]+/)", message.body)
     assert match, message.body
@@ -186,7 +194,7 @@ def reset_link_from(message):
 
 
 def test_password_reset_sends_one_mail_whose_link_works(client, member):
-    response = client.post(reverse("password_reset"), {"email": "ana@portland.example"})
+    response = request_reset(client, {"email": "ana@portland.example"})
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert len(mail.outbox) == 1
@@ -195,6 +203,12 @@ def test_password_reset_sends_one_mail_whose_link_works(client, member):
     assert message.subject == "Reset your CNCA portal password"
     assert "Ana Lima" in message.body
     assert "&amp;" not in message.body  # plain text, not HTML-escaped
+    # It went through the outbox, with an HTML part and the reason in the footer.
+    row = OutboundEmail.objects.get(to="ana@portland.example")
+    assert row.state == OutboundEmail.State.SENT
+    assert message.extra_headers["Message-ID"] == row.message_id
+    assert "Choose a new password" in message.alternatives[0].content
+    assert "someone asked to reset the password" in message.body
 
     # The link leads to the form (through Django's redirect that hides the token).
     response = client.get(reset_link_from(message), follow=True)
@@ -212,7 +226,7 @@ def test_password_reset_sends_one_mail_whose_link_works(client, member):
 
 
 def test_password_reset_link_works_only_once(client, member):
-    client.post(reverse("password_reset"), {"email": member.email})
+    request_reset(client, {"email": member.email})
     link = reset_link_from(mail.outbox[0])
     response = client.get(link, follow=True)
     client.post(
@@ -224,7 +238,7 @@ def test_password_reset_link_works_only_once(client, member):
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    response = request_reset(client, {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
@@ -235,7 +249,7 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 
 
 def test_password_reset_with_a_bad_address_shows_the_error(client, db):
-    response = client.post(reverse("password_reset"), {"email": "not-an-email"})
+    response = request_reset(client, {"email": "not-an-email"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -243,7 +257,7 @@ def test_password_reset_with_a_bad_address_shows_the_error(client, db):
 
 
 def test_new_password_mismatch_is_explained(client, member):
-    client.post(reverse("password_reset"), {"email": member.email})
+    request_reset(client, {"email": member.email})
     response = client.get(reset_link_from(mail.outbox[0]), follow=True)
     response = client.post(
         response.redirect_chain[-1][0],
@@ -335,7 +349,7 @@ def test_resetting_the_password_lifts_the_lockout(client, member):
     fail_to_sign_in(client, member.email.upper(), 5)
     fail_to_sign_in(client, member.email, 5)
     assert AccessAttempt.objects.exists()
-    client.post(reverse("password_reset"), {"email": member.email})
+    request_reset(client, {"email": member.email})
     response = client.get(reset_link_from(mail.outbox[0]), follow=True)
     client.post(
         response.redirect_chain[-1][0],
