@@ -69,6 +69,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture
+def eager_celery():
+    """Run tasks in this process, as the quick start does without a broker.
+
+    For tests of what a task does rather than how it travels; the outbox's
+    failure tests use real workers instead (tests/notifications/conftest.py).
+    """
+    from cnca.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached reads must not leak from one test into another."""

@@ -14,7 +14,8 @@ from cnca.notifications.models import OutboundEmail
 from members.models import CityMembership
 from tests.factories import TEST_PASSWORD, CityMembershipFactory, MemberCityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Emails are sent by a task; here it runs in the test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 NEW_PASSWORD = "a-fresh-long-passphrase-2050"
 

@@ -46,15 +46,6 @@ def smtp_mailer(smtp_server, settings):
     return smtp_server
 
 
-@pytest.fixture
-def eager_celery():
-    """Run tasks in this process, as the quick start does without a broker."""
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
-
-
 def _test_database_url():
     db = settings.DATABASES["default"]
     auth = quote(db.get("USER") or "postgres")
