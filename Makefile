@@ -65,7 +65,7 @@ stack: ## web (gunicorn), Celery worker and beat against local Postgres and Redi
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_cnca_content
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(VENV)/bin/honcho start --port $(PORT)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --port $(PORT)
 
 bench: ## The benchmarks in bench/
 	@scripts/bootstrap test
