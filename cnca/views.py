@@ -35,24 +35,23 @@ class HomeView(TemplateView):
         return context
 
 
-class AboutView(TemplateView):
-    """Membership criteria, governance and how a city joins, from the facts file."""
+class AllianceFactsView(TemplateView):
+    """A page that shows the alliance's facts (from the project's data file) as ``facts``."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facts"] = alliance_facts()
+        return context
+
+
+class AboutView(AllianceFactsView):
+    """Membership criteria, governance and how a city joins."""
 
     template_name = "cnca/about.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["facts"] = alliance_facts()
-        return context
 
-
-class ContactView(TemplateView):
+class ContactView(AllianceFactsView):
     template_name = "cnca/contact.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["facts"] = alliance_facts()
-        return context
 
 
 # Error pages in the site's own templates (templates/cnca/). Wired up in

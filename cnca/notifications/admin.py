@@ -5,6 +5,7 @@ staff given them); a committee member who may sign in to the admin does not.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -60,25 +61,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         ),
         ("HTML source", {"fields": ["html_source"], "classes": ["collapse"]}),
     ]
-    readonly_fields = [
-        "state",
-        "to",
-        "subject",
-        "attempts",
-        "last_error",
-        "preview",
-        "text_body",
-        "key",
-        "message_id",
-        "template",
-        "related_object",
-        "created_at",
-        "next_attempt_at",
-        "sending_since",
-        "sent_at",
-        "updated_at",
-        "html_source",
-    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Rows change only through services (the actions below): every field is shown, none edited.
+        return flatten_fieldsets(self.fieldsets)
 
     def has_add_permission(self, request):
         return False
