@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .media import serve_media
 
 handler403 = "cnca.views.permission_denied"
 handler404 = "cnca.views.page_not_found"
@@ -19,9 +20,6 @@ urlpatterns = [
     path("cities/", include("members.urls")),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),
+    # Uploaded files, with headers that keep them from acting as pages (cnca/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
