@@ -65,7 +65,7 @@ def main():
     database = urlparse(database_url).path.lstrip("/")
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
-    from cnca.notifications.testing import SMTPServer
+    from cnca.notifications.testing import SMTPServer, worker_command
 
     smtp = SMTPServer()
     env = {
@@ -137,23 +137,11 @@ def main():
         )
 
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cnca",
-                "worker",
-                "--loglevel",
-                os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
-                "--concurrency",
-                str(args.concurrency),
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--hostname",
-                f"bench-{os.getpid()}@%h",
-            ],
+            worker_command(
+                hostname=f"bench-{os.getpid()}@%h",
+                concurrency=args.concurrency,
+                loglevel=os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
+            ),
             cwd=ROOT,
             env=env,
             start_new_session=True,

@@ -30,6 +30,36 @@ from aiosmtpd.controller import Controller
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
+def worker_command(*, hostname, concurrency, loglevel="INFO", beat_schedule=None):
+    """The command line of a real ``celery worker`` for tests and the benchmark.
+
+    Gossip, mingle and heartbeats are off: they only slow the start of a worker
+    that lives for one test.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "cnca",
+        "worker",
+        "--loglevel",
+        loglevel,
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        hostname,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    if beat_schedule:
+        command += ["--beat", "--schedule", str(beat_schedule)]
+    return command
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

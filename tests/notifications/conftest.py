@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.db import connections
 
 from cnca.celery import app as celery_app
-from cnca.notifications.testing import SMTPServer
+from cnca.notifications.testing import SMTPServer, worker_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,27 +61,11 @@ class Worker:
     def __init__(self, tmp_path, env, *, concurrency=2, beat=False):
         self.name = f"outbox-test-{uuid.uuid4().hex[:8]}"
         self.log_path = tmp_path / f"{self.name}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cnca",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--hostname",
-            f"{self.name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-        if beat:
-            command += ["--beat", "--schedule", str(tmp_path / f"{self.name}-beat")]
+        command = worker_command(
+            hostname=f"{self.name}@%h",
+            concurrency=concurrency,
+            beat_schedule=tmp_path / f"{self.name}-beat" if beat else None,
+        )
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,
