@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import sections, views
 from .media import serve_media
 
 handler403 = "cnca.views.permission_denied"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("cities/", include("members.urls")),
+    path("innovation-fund/", sections.InnovationFundView.as_view(), name="innovation_fund"),
+    path("news/", sections.NewsView.as_view(), name="news"),
+    path("resources/", sections.ResourcesView.as_view(), name="resources"),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),
     # Uploaded files, with headers that keep them from acting as pages (cnca/media.py).

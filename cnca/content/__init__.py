@@ -4,6 +4,18 @@
 facts into the database and is run by `manage.py load_cnca_content`.
 """
 
-from .facts import FACTS_PATH, alliance_facts, innovation_fund_summary, load_facts
+from .facts import (
+    FACTS_PATH,
+    alliance_facts,
+    facts_section,
+    innovation_fund_summary,
+    load_facts,
+)
 
-__all__ = ["FACTS_PATH", "alliance_facts", "innovation_fund_summary", "load_facts"]
+__all__ = [
+    "FACTS_PATH",
+    "alliance_facts",
+    "facts_section",
+    "innovation_fund_summary",
+    "load_facts",
+]

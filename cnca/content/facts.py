@@ -50,3 +50,9 @@ def alliance_facts():
 def innovation_fund_summary():
     """The fund's public summary sentence (a string: nothing to copy)."""
     return _project_facts().get("innovation_fund", {}).get("summary", "")
+
+
+def facts_section(name):
+    """One top-level section of the data file (``innovation_fund``, ``news``,
+    ``resources``), as a fresh copy."""
+    return copy.deepcopy(_project_facts()[name])

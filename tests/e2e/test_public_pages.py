@@ -9,7 +9,15 @@ from .helpers import PHONE, assert_no_horizontal_scroll, assert_no_problems, vis
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 JOURNEY_PAGES = ["/", "/cities/", "/cities/?country=US", "/cities/portland/"]
-SHELL_PAGES = ["/about/", "/contact/", "/account/login/", "/account/password/reset/"]
+SHELL_PAGES = [
+    "/about/",
+    "/contact/",
+    "/innovation-fund/",
+    "/news/",
+    "/resources/",
+    "/account/login/",
+    "/account/password/reset/",
+]
 SCREENS = {"desktop": {}, "phone": PHONE}
 
 
@@ -25,7 +33,16 @@ def test_page_is_accessible(cnca_content, live_server, new_page, path, screen):
         assert_no_horizontal_scroll(page)
 
 
-@pytest.mark.parametrize(("link", "path"), [("About", "/about/"), ("Contact", "/contact/")])
+@pytest.mark.parametrize(
+    ("link", "path"),
+    [
+        ("Innovation Fund", "/innovation-fund/"),
+        ("News", "/news/"),
+        ("Resources", "/resources/"),
+        ("About", "/about/"),
+        ("Contact", "/contact/"),
+    ],
+)
 def test_main_navigation_reaches_the_page(cnca_content, live_server, new_page, link, path):
     page = new_page()
     visit(page, live_server.url + "/")
