@@ -39,6 +39,9 @@ TARGETS = {
     "/cities/": 80,
     "/cities/?region=europe&sort=-target_year": 80,
     "/cities/portland/": 15,
+    "/innovation-fund/": 40,
+    "/news/": 15,
+    "/resources/": 15,
     # Really asks each service: a query, a cache round trip and, with a broker
     # configured, a fresh connection to it (about 3 ms).
     "/healthz": 25,
