@@ -16,6 +16,10 @@ from django.views.decorators.http import require_GET
 
 # Types a browser may display inline: images and PDF, never HTML, SVG or XML
 # (all three can carry script).
+# Folders of MEDIA_ROOT anyone may read. Uploads elsewhere (proposal
+# attachments, later) are private by default and need a view that checks who asks.
+PUBLIC_FOLDERS = ("cities/",)
+
 INLINE_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -28,6 +32,8 @@ INLINE_TYPES = {
 
 @require_GET
 def serve_media(request, path):
+    if not path.startswith(PUBLIC_FOLDERS):
+        raise Http404("No such file.")
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except ValueError:  # the path climbs out of MEDIA_ROOT

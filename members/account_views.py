@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from .models import CityMembership
@@ -46,11 +46,11 @@ class EmailPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         # Through the outbox, like every email the portal sends.
-        path = reverse(
-            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
-        )
         send_password_reset(
-            user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}"
+            user=context["user"],
+            uidb64=context["uid"],
+            token=context["token"],
+            site_root=f"{context['protocol']}://{context['domain']}",
         )
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import reverse
 
 from cnca.notifications.services import queue_email
 
@@ -16,15 +17,17 @@ SELECTION_COMMITTEE_GROUP = "Selection committee"
 # --- Password reset -------------------------------------------------------------
 
 
-def send_password_reset(*, user, reset_url):
+def send_password_reset(*, user, uidb64, token, site_root):
     """Queue the password-reset email in the outbox.
 
-    The key holds the token, which changes with every request (it encodes the
-    time), so asking twice sends two emails while a retried request sends one.
+    ``site_root`` is the address the request came to (``https://host``). The key
+    holds the token, which changes with every request (it encodes the time), so
+    asking twice sends two emails while a retried request sends one.
     """
-    token_part = reset_url.rstrip("/").rsplit("/", 2)[-2:]
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    reset_url = f"{site_root}{path}"
     queue_email(
-        key=f"password-reset:user={user.pk}:{'/'.join(token_part)}",
+        key=f"password-reset:user={user.pk}:token={token}",
         to=user.email,
         template="members/email/password_reset",
         context={

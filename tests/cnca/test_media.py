@@ -55,3 +55,13 @@ def test_only_get(client, media):
     (media / "cities" / "oslo.png").write_bytes(b"png")
 
     assert client.post("/media/cities/oslo.png").status_code == 405
+
+
+def test_files_outside_the_public_folders_are_not_served(client, media):
+    (media / "proposals").mkdir()
+    (media / "proposals" / "budget.pdf").write_bytes(b"%PDF-1.7 private")
+
+    response = client.get("/media/proposals/budget.pdf")
+
+    assert response.status_code == 404
+    assert b"private" not in response.content
