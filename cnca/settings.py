@@ -6,6 +6,7 @@ runs on SQLite with Celery tasks executed eagerly, so `make run` needs no
 services.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -15,6 +16,30 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+
+def _dotenv_path():
+    """The `.env` file to read, or None: see "Development settings" in the README.
+
+    ``DJANGO_ENV_FILE`` names another file, or none when empty. By default the
+    checkout's `.env` (written by `make run`) is read, except under pytest: the
+    test suite sees only the real environment, exactly as in CI, so a
+    developer's `.env` never changes what the tests run against.
+    """
+    if "DJANGO_ENV_FILE" in os.environ:
+        named = os.environ["DJANGO_ENV_FILE"].strip()
+        if named and not Path(named).is_file():
+            raise ImproperlyConfigured(f"DJANGO_ENV_FILE names {named}, which is not a file.")
+        return Path(named) if named else None
+    if "PYTEST_VERSION" in os.environ:
+        return None
+    return BASE_DIR / ".env"
+
+
+# Development convenience: variables from `.env`, if present. Real environment
+# variables always win (overwrite=False), so production is never changed by it.
+if (_dotenv := _dotenv_path()) is not None and _dotenv.is_file():
+    environ.Env.read_env(_dotenv, overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
