@@ -290,6 +290,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Proposal attachments (innovation_fund/uploads.py): the largest file, and the
+# most pixels an image may have (a small file can decode into a huge image).
+FUND_UPLOAD_MAX_BYTES = env.int("FUND_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FUND_UPLOAD_MAX_PIXELS = env.int("FUND_UPLOAD_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
