@@ -264,6 +264,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# How often beat queues the Innovation Fund's due deadline reminders (seconds).
+FUND_REMINDERS_EVERY = env.float("FUND_REMINDERS_EVERY", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "notifications-relay": {
         "task": "notifications.relay_queued_email",
@@ -274,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep_stuck_email",
         "schedule": NOTIFICATIONS_RELAY_EVERY,
         "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+    },
+    "fund-reminders": {
+        "task": "innovation_fund.send_due_reminders",
+        "schedule": FUND_REMINDERS_EVERY,
+        "options": {"expires": FUND_REMINDERS_EVERY},
     },
 }
 
