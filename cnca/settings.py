@@ -264,6 +264,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Private uploads (cnca/private_files.py): with a prefix such as "/_private/",
+# Django only checks and answers X-Accel-Redirect; nginx sends the file from an
+# `internal` location aliased to MEDIA_ROOT (docs/operations.md). Empty: Django
+# streams the file itself.
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
