@@ -204,6 +204,9 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Outside debug, running without a broker is a deploy-check error (cnca/checks.py)
+# unless chosen on purpose here.
+CELERY_EAGER_IN_PRODUCTION = env.bool("CELERY_EAGER_IN_PRODUCTION", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 # The queue the portal's tasks go to and its workers read (the benchmark uses its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
