@@ -107,14 +107,36 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An outage or a hung Redis degrades pages to the database, never a 500
+            # (cnca/cache.py); these timeouts bound what one cache call can cost.
+            "BACKEND": "cnca.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "cnca",
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=10.0),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In-memory, one per process: a save in one process cannot clear the others'
+    # copies, so nothing is kept longer than a minute.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 60,
+        }
+    }
+
+# /healthz (cnca/health.py): seconds each service may take to answer, and how
+# long a process reuses its last answer. The checks' details (backends,
+# exception names) are shown to staff, or to a request whose X-Healthz-Token
+# header carries HEALTHZ_TOKEN; everyone else sees only the states.
+HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.5)
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Users and login ----------------------------------------------------------
 

@@ -30,6 +30,7 @@ print(json.dumps({
     "engine": db["ENGINE"],
     "db_name": str(db["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_timeout": settings.CACHES["default"].get("TIMEOUT"),
     "broker": settings.CELERY_BROKER_URL,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "email_backend": settings.MAILERS["default"]["BACKEND"],
@@ -145,7 +146,7 @@ def test_production_reads_services_from_the_environment():
     assert values["debug"] is False
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "cnca"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "cnca.cache.DegradingRedisCache"
     assert values["broker"] == "redis://cache.example.org:6379/0"
     assert values["eager"] is False
     assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
