@@ -20,6 +20,7 @@ urlpatterns = [
     path("cities/", include("members.urls")),
     path("innovation-fund/", sections.InnovationFundView.as_view(), name="innovation_fund"),
     path("news/", sections.NewsView.as_view(), name="news"),
+    path("news/", include("news.urls")),
     path("resources/", sections.ResourcesView.as_view(), name="resources"),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),
