@@ -26,5 +26,11 @@ class NewsFilter(django_filters.FilterSet):
         model = NewsItem
         fields = ["tag", "year"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read the choices once: a callable would be queried again to render the form.
+        for name in ("tag", "year"):
+            self.filters[name].extra["choices"] = list(self.filters[name].extra["choices"]())
+
     def filter_year(self, queryset, name, value):
         return queryset.filter(publish_at__year=int(value))
