@@ -6,13 +6,14 @@ bytes only through ``cnca.private_files.serve_private_file`` (a download,
 nosniff, sandboxed), never from a public URL.
 """
 
-from cnca.private_files import serve_private_file
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
+
+from cnca.private_files import serve_private_file
 
 from . import queries, rules, services
 from .forms import AttachmentForm

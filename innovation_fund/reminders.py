@@ -15,7 +15,8 @@ The rules that make the job safe to run often, twice, or late:
 - Every email's outbox key is (round, stage, offset, recipient): the outbox
   keeps one row per key, so a second run, or two runs at once (beat and
   cron), queue nothing new.
-- An offset is due from ``deadline - offset`` until the deadline. A run sends
+- An offset is due from ``deadline - offset`` days (on the round's wall clock)
+  until the deadline. A run sends
   only the latest offset due (the smallest), never the earlier ones it missed:
   after an outage a city gets one reminder, saying how much time is really
   left, not a burst of three.
@@ -109,9 +110,22 @@ def due_offset(fund_round, stage, now):
     """
     if not fund_round.stage_open_at(stage, now):
         return None
-    deadline = fund_round.deadline_for(stage)
-    due = [days for days in fund_round.reminder_offsets if deadline - timedelta(days=days) <= now]
+    due = [
+        days
+        for days in fund_round.reminder_offsets
+        if reminder_moment(fund_round, stage, days) <= now
+    ]
     return min(due) if due else None
+
+
+def reminder_moment(fund_round, stage, days):
+    """When the reminder ``days`` before the stage's deadline is due.
+
+    Counted in the round's time zone, on the wall clock: 14 days before 17:00
+    on 15 March is 17:00 on 1 March there, even across a daylight-saving change.
+    """
+    local = timezone.localtime(fund_round.deadline_for(stage), fund_round.zone)
+    return local - timedelta(days=days)
 
 
 def due_reminders(now=None):

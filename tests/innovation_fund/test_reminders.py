@@ -1,6 +1,6 @@
 """Deadline reminders: who gets which, at which offset, once, and never late."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -126,6 +126,16 @@ def test_the_emails_say_what_is_missing_and_when_in_the_rounds_zone(cities):
     assert f"{settings.SITE_URL}/account/" in closing.text_body
 
 
+def test_offsets_count_days_on_the_rounds_wall_clock_across_daylight_saving(cities):
+    """Los Angeles moves to summer time on 14 March 2027: 14 days before 17:00 PDT on
+    15 March is 17:00 PST on 1 March, 335 hours before, not 336."""
+    one_march_5pm = datetime(2027, 3, 1, 17, 0, tzinfo=LA)
+    assert LOI_DEADLINE.astimezone(UTC) - one_march_5pm.astimezone(UTC) == timedelta(hours=335)
+
+    assert run_at(one_march_5pm - timedelta(seconds=1)).queued == 0
+    assert run_at(one_march_5pm).queued == 4
+
+
 def test_each_offset_is_sent_once(cities):
     for days in (14, 3, 1):
         run_at(LOI_DEADLINE - timedelta(days=days))
@@ -195,7 +205,7 @@ def test_reminders_still_queued_at_the_deadline_are_cancelled(cities):
 
 def test_sent_reminders_are_left_alone_after_the_deadline(cities):
     run_at(LOI_DEADLINE - timedelta(days=1))
-    OutboundEmail.objects.update(state=OutboundEmail.State.SENT)
+    OutboundEmail.objects.update(state=OutboundEmail.State.SENT, sent_at=LOI_DEADLINE)
 
     assert run_at(LOI_DEADLINE + timedelta(minutes=1)).cancelled == 0
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {"sent"}
