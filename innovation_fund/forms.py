@@ -54,7 +54,6 @@ class LetterOfIntentForm(forms.ModelForm):
         ].help_text = "Member cities working on it with yours. Their staff can read the proposal."
         limit = Proposal.SUMMARY_WORD_LIMIT
         self.fields["summary"].help_text = f"At most {limit} words."
-        self.fields["summary"].widget.attrs["aria-describedby"] = "id_summary_helptext"
         maximum = fund_round.max_award_usd
         amount = self.fields["requested_amount_usd"]
         amount.help_text = (
