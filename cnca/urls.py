@@ -46,7 +46,7 @@ urlpatterns = [
         "innovation-fund/",
         section(sections.InnovationFundView, "innovation_fund", fund_urls.urlpatterns),
     ),
-    path("news/", section(sections.NewsView, "news")),
+    path("news/", include("news.urls")),
     path("resources/", section(sections.ResourcesView, "resources")),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),

@@ -11,17 +11,19 @@ photo, website, status; a supporter's website) survives a reload, and a run
 over unchanged facts writes nothing.
 """
 
-import datetime
 import zoneinfo
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from innovation_fund.models import FundRound
 from members.models import MemberCity, Supporter
+from news.models import NewsItem, Tag
 
 from .facts import load_facts
 
@@ -142,7 +144,7 @@ def _day(value):
     """A recorded day as a moment: midnight UTC (pages show the day alone)."""
     if value is None:
         return None
-    return datetime.datetime.combine(value, datetime.time(0), tzinfo=datetime.UTC)
+    return datetime.combine(value, time(0), tzinfo=UTC)
 
 
 def round_rows(facts):
@@ -196,20 +198,20 @@ def demo_round_dates(now):
     deadline is 30 days after it, at 17:00 in the demo round's zone."""
     zone = zoneinfo.ZoneInfo(DEMO_ROUND_ZONE)
     local = timezone.localtime(now, zone)
-    deadline_day = (local + datetime.timedelta(days=30)).date()
+    deadline_day = (local + timedelta(days=30)).date()
 
     def at(day, hour):
-        return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+        return datetime.combine(day, time(hour), tzinfo=zone)
 
     loi_deadline = at(deadline_day, 17)
     return {
-        "call_opens_at": at((local - datetime.timedelta(days=7)).date(), 9),
+        "call_opens_at": at((local - timedelta(days=7)).date(), 9),
         "loi_deadline": loi_deadline,
-        "loi_scoring_deadline": loi_deadline + datetime.timedelta(days=14),
-        "finalists_announced_at": loi_deadline + datetime.timedelta(days=21),
-        "full_proposal_deadline": loi_deadline + datetime.timedelta(days=63),
-        "full_scoring_deadline": loi_deadline + datetime.timedelta(days=84),
-        "awards_announced_at": loi_deadline + datetime.timedelta(days=100),
+        "loi_scoring_deadline": loi_deadline + timedelta(days=14),
+        "finalists_announced_at": loi_deadline + timedelta(days=21),
+        "full_proposal_deadline": loi_deadline + timedelta(days=63),
+        "full_scoring_deadline": loi_deadline + timedelta(days=84),
+        "awards_announced_at": loi_deadline + timedelta(days=100),
     }
 
 
@@ -262,7 +264,62 @@ def load_demo_round(facts, now=None):
     return result
 
 
-STEPS = [load_cities, load_supporters, load_rounds, load_demo_round]
+def news_rows(facts):
+    """The NewsItem fields the facts own: published at the start of their day (UTC)."""
+    return [
+        {
+            "slug": item["slug"],
+            "title": item["title"],
+            "status": NewsItem.Status.PUBLISHED,
+            "publish_at": datetime.combine(item["date"], time.min, tzinfo=UTC),
+            "summary": " ".join(item["summary"].split()),
+            "body": item["body"].strip(),
+            "source_title": item.get("source_title") or "",
+            "source_url": item.get("source_url") or "",
+            # History, not an announcement: nobody is emailed about it.
+            "email_subscribers": False,
+        }
+        for item in facts["news"]
+    ]
+
+
+def load_news(facts):
+    """The dated news of the facts, with their topics and cities.
+
+    Topics and cities named in the facts are added to an item, never taken
+    away: what an editor linked in the admin stays.
+    """
+    result = sync_rows(NewsItem, "slug", news_rows(facts), "news")
+    items = NewsItem.objects.in_bulk([item["slug"] for item in facts["news"]], field_name="slug")
+    names = {name for item in facts["news"] for name in item.get("tags") or []}
+    tags = {}
+    for name in sorted(names):
+        tags[name], _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    city_slugs = {slug for item in facts["news"] for slug in item.get("cities") or []}
+    cities = MemberCity.objects.in_bulk(city_slugs, field_name="slug")
+    if missing := city_slugs - cities.keys():
+        raise ContentError(f"news: no city with the slug {', '.join(sorted(missing))}")
+    # Only links that are missing are written: a reload of unchanged facts writes nothing.
+    linked_tags = set(NewsItem.tags.through.objects.values_list("newsitem_id", "tag_id"))
+    linked_cities = set(NewsItem.cities.through.objects.values_list("newsitem_id", "membercity_id"))
+    for item in facts["news"]:
+        news_item = items[item["slug"]]
+        if new_tags := [
+            tags[name]
+            for name in item.get("tags") or []
+            if (news_item.pk, tags[name].pk) not in linked_tags
+        ]:
+            news_item.tags.add(*new_tags)
+        if new_cities := [
+            cities[slug]
+            for slug in item.get("cities") or []
+            if (news_item.pk, cities[slug].pk) not in linked_cities
+        ]:
+            news_item.cities.add(*new_cities)
+    return result
+
+
+STEPS = [load_cities, load_supporters, load_news, load_rounds, load_demo_round]
 
 
 def load_content(facts=None):
