@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
 from innovation_fund import services
-from innovation_fund.models import Attachment, Proposal
+from innovation_fund.models import Attachment, FundRound, Proposal
 from innovation_fund.uploads import check_upload
 from tests.factories import CityMembershipFactory, MemberCityFactory, StaffUserFactory, UserFactory
 
@@ -238,7 +239,7 @@ def test_a_partner_sees_the_files_but_no_way_to_change_them(
     ).content.decode()
 
     assert f'href="{urls(proposal, attachment)["download"]}"' in html
-    assert urls(proposal)["add"] not in html
+    assert f'action="{urls(proposal)["add"]}"' not in html
     assert urls(proposal, attachment)["remove"] not in html
 
 
@@ -303,13 +304,18 @@ def test_the_sixth_file_is_refused_on_the_page(client, proposal, portland_staff)
 
 def test_after_the_deadline_the_page_says_so(client, proposal, portland_staff):
     client.force_login(portland_staff)
+    FundRound.objects.filter(pk=proposal.round_id).update(
+        loi_deadline=timezone.now() - timedelta(seconds=1)
+    )
 
-    with time_machine.travel(proposal.round.loi_deadline + timedelta(seconds=1)):
-        response = client.post(urls(proposal)["add"], {"file": pdf_upload(), "kind": "other"})
+    response = client.post(urls(proposal)["add"], {"file": pdf_upload(), "kind": "other"})
+    detail = client.get(reverse("innovation_fund:proposal_detail", args=[proposal.pk]))
 
     assert response.status_code == 200
     assert "deadline" in response.content.decode().lower()
+    assert "has passed" in response.content.decode()
     assert not Attachment.objects.exists()
+    assert 'enctype="multipart/form-data"' not in detail.content.decode()
 
 
 def test_removing_through_the_page(
@@ -323,7 +329,7 @@ def test_removing_through_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(remove)
 
-    assert "Remove “old.pdf”?" in confirm.content.decode()
+    assert "Remove &ldquo;old.pdf&rdquo;?" in confirm.content.decode()
     assert response.status_code == 302
     assert not Attachment.objects.exists()
 
