@@ -182,16 +182,24 @@ LOGIN_REDIRECT_URL = "account:dashboard"
 LOGOUT_REDIRECT_URL = "cnca:home"
 CSRF_FAILURE_VIEW = "cnca.views.csrf_failure"
 
-# Login throttling: five failures for one username from one address locks that
-# pair out for an hour; a success resets the count.
+# Login throttling (django-axes), counted two ways independently: five failures
+# for one login (from anywhere) lock that login, and five failures from one
+# address (whatever logins it tries) lock that address, for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success must not wipe the address's count: with it, an attacker holding
+# one account could sign in between guesses and spray other logins forever.
+# Failures expire with the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "members.auth.throttled_username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address behind our TLS proxies (members.auth.client_ip): how many
+# proxies in front of Django append to X-Forwarded-For. 0: the header is ignored.
+# (AXES_PROXY_COUNT is the variable's former name.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "members.auth.client_ip"
 AXES_VERBOSE = False
 
 # --- Mail -----------------------------------------------------------------------
