@@ -9,6 +9,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+NEW_PASSWORD = "a-fresh-long-passphrase-2050"
 PROXY = "10.0.0.1"  # every request reaches Django from the TLS proxy
 
 
@@ -119,3 +120,46 @@ def test_the_operations_guide_names_the_command_that_works():
     guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
     assert "manage.py unlock_login EMAIL" in guide
     assert "axes_reset_username" not in guide
+
+
+# --- Old-password guesses on the password change page ------------------------------------
+
+
+def change_password(client, old):
+    return client.post(
+        reverse("account:password_change"),
+        {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        REMOTE_ADDR=PROXY,
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+
+
+def test_wrong_old_passwords_on_the_change_page_are_throttled(client, db):
+    member = UserFactory(email="ana@portland.example")
+    client.force_login(member)
+
+    codes = [change_password(client, f"guess-{n}").status_code for n in range(5)]
+    # Even the right old password is refused now, and the page says why.
+    right = change_password(client, TEST_PASSWORD)
+
+    assert codes == [200, 200, 200, 200, 429]
+    assert right.status_code == 429
+    assert "Signing in is paused" in right.content.decode()
+    member.refresh_from_db()
+    assert member.check_password(TEST_PASSWORD)
+    # The guesses count against the account's login too.
+    client.logout()
+    assert sign_in(client, member.email, TEST_PASSWORD, forwarded="198.51.100.2").status_code == 429
+
+
+def test_a_few_wrong_old_passwords_then_the_right_one_works(client, db):
+    member = UserFactory(email="ana@portland.example")
+    client.force_login(member)
+    for n in range(3):
+        assert change_password(client, f"guess-{n}").status_code == 200
+
+    response = change_password(client, TEST_PASSWORD)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
