@@ -23,7 +23,7 @@ def text_of(response):
 
 
 def test_fund_page_shows_the_record_and_the_rounds_newest_first(client, cities):
-    response = client.get(reverse("innovation_fund"))
+    response = client.get(reverse("innovation_fund:index"))
 
     assert response.status_code == 200
     html = text_of(response)
@@ -42,7 +42,7 @@ def test_fund_page_shows_the_record_and_the_rounds_newest_first(client, cities):
 
 
 def test_fund_page_links_member_cities_and_leaves_others_as_text(client, cities):
-    html = text_of(client.get(reverse("innovation_fund")))
+    html = text_of(client.get(reverse("innovation_fund:index")))
 
     assert '<a href="/cities/portland/">Portland</a>' in html
     assert '<a href="/cities/boulder/">Boulder</a>' in html
@@ -51,7 +51,7 @@ def test_fund_page_links_member_cities_and_leaves_others_as_text(client, cities)
 
 
 def test_fund_page_needs_one_query_for_5_and_50_cities(client):
-    url = reverse("innovation_fund")
+    url = reverse("innovation_fund:index")
     MemberCityFactory.create_batch(5)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
@@ -64,7 +64,7 @@ def test_fund_page_needs_one_query_for_5_and_50_cities(client):
 
 
 def test_news_lists_the_milestones_newest_first(client, db):
-    response = client.get(reverse("news"))
+    response = client.get(reverse("news:index"))
 
     assert response.status_code == 200
     dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', response.content.decode())
@@ -75,7 +75,7 @@ def test_news_lists_the_milestones_newest_first(client, db):
 
 
 def test_resources_show_the_framework_infographic_and_game_changers(client, db):
-    html = text_of(client.get(reverse("resources")))
+    html = text_of(client.get(reverse("resources:index")))
 
     assert "CNCA Framework for Long-Term Deep Carbon Reduction Planning" in html
     assert "Pete Plastrik" in html
@@ -88,7 +88,11 @@ def test_resources_show_the_framework_infographic_and_game_changers(client, db):
 
 @pytest.mark.parametrize(
     ("name", "link"),
-    [("innovation_fund", "Innovation Fund"), ("news", "News"), ("resources", "Resources")],
+    [
+        ("innovation_fund:index", "Innovation Fund"),
+        ("news:index", "News"),
+        ("resources:index", "Resources"),
+    ],
 )
 def test_the_navigation_marks_the_section(client, db, name, link):
     html = client.get(reverse(name)).content.decode()
