@@ -27,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.module_loading import autodiscover_modules
@@ -131,8 +131,8 @@ def _joined(fields):
     for name in fields:
         if parts:
             parts.append(Value(" "))
-        parts.append(Coalesce(name, Value("")))
-    return Concat(*parts) if len(parts) > 1 else parts[0]
+        parts.append(Coalesce(name, Value(""), output_field=TextField()))
+    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
 
 
 def _fallback_match(queryset, query, fields, snippet_fields):

@@ -3,6 +3,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -50,10 +51,6 @@ class AboutView(AllianceFactsView):
     template_name = "cnca/about.html"
 
 
-class ContactView(AllianceFactsView):
-    template_name = "cnca/contact.html"
-
-
 # Error pages in the site's own templates (templates/cnca/). Wired up in
 # cnca/urls.py as handler403/handler404/handler500 = "cnca.views.<name>", and
 # csrf_failure in settings as CSRF_FAILURE_VIEW = "cnca.views.csrf_failure".
@@ -97,6 +94,10 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /account/",
+        # Result pages are endless and say nothing the sitemap does not list.
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('cnca:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain")

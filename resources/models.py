@@ -192,9 +192,13 @@ class SpendingFigure(models.Model):
                 | ~models.Q(source_title="")
                 | ~models.Q(source_url=""),
                 name="spending_real_figure_has_source",
+                violation_error_message="A figure that is not illustrative needs its source "
+                "(a title or an address).",
             ),
             models.CheckConstraint(
-                condition=models.Q(amount_usd__gt=0), name="spending_amount_positive"
+                condition=models.Q(amount_usd__gt=0),
+                name="spending_amount_positive",
+                violation_error_message="The amount must be more than zero.",
             ),
         ]
 
