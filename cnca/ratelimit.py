@@ -32,6 +32,8 @@ def count_action(scope, identity, *, limit, window):
     except ValueError:  # the key expired between add and incr: a new window
         return True
     except Exception:
-        logger.warning("Rate limit %s not counted: the cache does not answer.", scope, exc_info=True)
+        logger.warning(
+            "Rate limit %s not counted: the cache does not answer.", scope, exc_info=True
+        )
         return None
     return count <= limit

@@ -60,7 +60,6 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-
 class _ShiftHeadings(Treeprocessor):
     """``# Title`` becomes an h2: the page's own title is its only h1."""
 
@@ -71,7 +70,7 @@ class _ShiftHeadings(Treeprocessor):
 
 
 class _ShiftHeadingsExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 (the Markdown API's name)
+    def extendMarkdown(self, md):
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 5)
 
 

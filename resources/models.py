@@ -106,6 +106,18 @@ class Resource(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body_html = markdown_to_html(self.body)
+        if self.file and not self.file._committed:
+            self.file_type = sniff(self.file) or ""
+            self.file_size = self.file.size
+        elif not self.file:
+            self.file_type, self.file_size = "", None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("resources:detail", kwargs={"slug": self.slug})
 
@@ -127,18 +139,6 @@ class Resource(models.Model):
             return ""
         length = {"year": 4, "month": 7}.get(self.date_precision, 10)
         return self.published_on.isoformat()[:length]
-
-    def save(self, *args, **kwargs):
-        self.body_html = markdown_to_html(self.body)
-        if self.file and not self.file._committed:
-            self.file_type = sniff(self.file) or ""
-            self.file_size = self.file.size
-        elif not self.file:
-            self.file_type, self.file_size = "", None
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
 
 
 class Sector(models.TextChoices):

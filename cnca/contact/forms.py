@@ -36,8 +36,7 @@ class ContactForm(forms.ModelForm):
         message = self.cleaned_data["message"].strip()
         if len(message) > MAX_MESSAGE_LENGTH:
             raise forms.ValidationError(
-                f"Keep your message to {MAX_MESSAGE_LENGTH:,} characters "
-                f"(it has {len(message):,})."
+                f"Keep your message to {MAX_MESSAGE_LENGTH:,} characters (it has {len(message):,})."
             )
         return message
 

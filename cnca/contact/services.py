@@ -36,9 +36,7 @@ def check_rate(*, email, ip):
     )
     if by_address is None:
         since = timezone.now() - timedelta(seconds=window)
-        recent = ContactMessage.objects.filter(
-            email__iexact=email, received_at__gte=since
-        ).count()
+        recent = ContactMessage.objects.filter(email__iexact=email, received_at__gte=since).count()
         by_address = recent < settings.CONTACT_RATE_PER_ADDRESS
     if by_address is False or by_ip is False:
         raise TooManyMessages

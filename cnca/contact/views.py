@@ -29,9 +29,7 @@ class ContactView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            services.check_rate(
-                email=form.cleaned_data["email"], ip=get_client_ip_address(request)
-            )
+            services.check_rate(email=form.cleaned_data["email"], ip=get_client_ip_address(request))
         except services.TooManyMessages:
             form.add_error(
                 None,

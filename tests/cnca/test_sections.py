@@ -1,4 +1,4 @@
-"""The Innovation Fund, News and Resources pages read from the public record."""
+"""The Innovation Fund and News pages read from the public record."""
 
 import re
 
@@ -72,18 +72,6 @@ def test_news_lists_the_milestones_newest_first(client, db):
     assert dates[0] == "2017-02-15"
     assert len(dates) == 7
     assert "CNCA Innovation Fund Awards Its Second Round of Funding" in response.content.decode()
-
-
-def test_resources_show_the_framework_infographic_and_game_changers(client, db):
-    html = text_of(client.get(reverse("resources:index")))
-
-    assert "CNCA Framework for Long-Term Deep Carbon Reduction Planning" in html
-    assert "Pete Plastrik" in html
-    assert "<dt>Released</dt><dd>December 2015</dd>" in html
-    assert "The alliance worked with five U.S. cities" in html
-    assert "Cleveland: about US$1.4 billion a year on fossil fuels" in html
-    assert "Washington DC: figure not published" in html
-    assert "Climate budgets" in html
 
 
 @pytest.mark.parametrize(
