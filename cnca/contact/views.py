@@ -27,7 +27,7 @@ class ContactView(TemplateView):
             # Look like success, store and send nothing: a bot learns nothing.
             return redirect("cnca:contact_thanks")
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.render_to_response(self.get_context_data(form=form))
         try:
             services.check_rate(email=form.cleaned_data["email"], ip=get_client_ip_address(request))
         except services.TooManyMessages:
