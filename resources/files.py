@@ -1,65 +1,28 @@
-"""What a resource's file may be, decided by its content, never by its name.
+"""A resource's file: checked by its content with the portal's upload check.
 
-Staff upload PDFs and images. The first bytes say what a file is; an image is
-also opened with Pillow, so a file that only starts like a PNG is refused. The
-stored name and the type the file is served with come from what was found here.
+The check (innovation_fund/uploads.py, written for proposal attachments and the
+same for any public upload) accepts PDF documents without scripts and PNG or
+JPEG images, which it re-encodes; the type found there names the stored file
+and is the type it is served with.
 """
 
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from PIL import Image, UnidentifiedImageError
+from django.core.files.base import ContentFile
 
-MAX_SIZE = 20 * 1024 * 1024
-
-# The sniffed type and the extension it is stored and downloaded with.
-EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/webp": ".webp",
-}
-_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-
-
-def _head(file, size=16):
-    file.seek(0)
-    head = file.read(size)
-    file.seek(0)
-    return head
-
-
-def sniff(file):
-    """The content type of ``file`` if it is one we accept, else None."""
-    head = _head(file)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (
-        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    ):
-        try:
-            with Image.open(file) as image:
-                image.verify()
-                found = _IMAGE_FORMATS.get(image.format)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            found = None
-        finally:
-            file.seek(0)
-        return found
-    return None
+from innovation_fund.uploads import EXTENSIONS, check_upload
 
 
 def validate_resource_file(file):
-    if file.size > MAX_SIZE:
-        raise ValidationError(
-            "This file is %(size)s; a resource's file may be at most %(max)s.",
-            code="too_large",
-            params={"size": filesizeformat(file.size), "max": filesizeformat(MAX_SIZE)},
-        )
+    """Field validator: refuse a new file the upload check refuses (ValidationError)."""
     if getattr(file, "_committed", False):
-        return  # already stored and checked when it was uploaded
-    if sniff(file) is None:
-        raise ValidationError(
-            "This file is not a PDF, PNG, JPEG or WebP file (whatever its name says). "
-            "Upload the resource as a PDF or an image.",
-            code="bad_type",
-        )
+        return  # already stored, and checked when it was uploaded
+    check_upload(file)
+
+
+def checked_content(file):
+    """The bytes to store for a new ``file`` and what they are: (ContentFile, type)."""
+    checked = check_upload(file)
+    return ContentFile(checked.content, name=f"upload.{checked.extension}"), checked.content_type
+
+
+def extension_of(content_type):
+    return f".{EXTENSIONS[content_type]}" if content_type in EXTENSIONS else ""

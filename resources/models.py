@@ -9,7 +9,7 @@ from django.utils.dateformat import format as format_date
 
 from cnca.richtext import markdown_to_html
 
-from .files import EXTENSIONS, sniff, validate_resource_file
+from .files import checked_content, extension_of, validate_resource_file
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -21,7 +21,7 @@ class ResourceQuerySet(models.QuerySet):
 def resource_upload_to(instance, filename):
     # The stored name never comes from the uploader: a random name and the
     # extension of the type the content was found to be.
-    return f"resources/{uuid.uuid4().hex}{EXTENSIONS.get(instance.file_type, '')}"
+    return f"resources/{uuid.uuid4().hex}{extension_of(instance.file_type)}"
 
 
 class Resource(models.Model):
@@ -73,7 +73,7 @@ class Resource(models.Model):
         upload_to=resource_upload_to,
         blank=True,
         validators=[validate_resource_file],
-        help_text="A PDF or an image (PNG, JPEG, WebP), up to 20 MB; checked by its content.",
+        help_text="A PDF, or a PNG or JPEG image; checked by its content, whatever its name.",
     )
     file_type = models.CharField(max_length=50, editable=False, blank=True)
     file_size = models.PositiveBigIntegerField(editable=False, null=True, blank=True)
@@ -109,7 +109,9 @@ class Resource(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = markdown_to_html(self.body)
         if self.file and not self.file._committed:
-            self.file_type = sniff(self.file) or ""
+            # What is stored is what the check passed (an image re-encoded).
+            content, self.file_type = checked_content(self.file)
+            self.file.save(content.name, content, save=False)
             self.file_size = self.file.size
         elif not self.file:
             self.file_type, self.file_size = "", None

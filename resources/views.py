@@ -9,7 +9,7 @@ from cnca.media import uploaded_file_response
 
 from . import queries
 from .chart import bar_chart, comparisons_for
-from .files import EXTENSIONS
+from .files import extension_of
 from .models import Resource
 
 
@@ -54,5 +54,5 @@ def download(request, slug):
     return uploaded_file_response(
         handle,
         content_type=resource.file_type or None,
-        filename=f"{resource.slug}{EXTENSIONS.get(resource.file_type, '')}",
+        filename=f"{resource.slug}{extension_of(resource.file_type)}",
     )

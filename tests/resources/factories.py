@@ -1,16 +1,15 @@
 """Factories for resources and the infographic's figures."""
 
 import datetime
-import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
-from PIL import Image
 
 from resources.models import Resource, SpendingComparison, SpendingFigure
+from tests.innovation_fund.files import image_bytes, pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 def pdf_upload(name="framework.pdf", content=PDF_BYTES):
@@ -18,9 +17,7 @@ def pdf_upload(name="framework.pdf", content=PDF_BYTES):
 
 
 def png_bytes():
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
-    return buffer.getvalue()
+    return image_bytes("PNG")
 
 
 class ResourceFactory(DjangoModelFactory):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from resources.models import Resource, SpendingFigure
 from tests.factories import StaffUserFactory
+from tests.innovation_fund.files import pdf_bytes
 from tests.querycount import queries_of_get
 
 from .factories import (
@@ -68,6 +69,7 @@ def test_staff_publish_a_resource_with_a_pdf(staff_client, client):
         ("report.pdf", b"<html><script>alert(1)</script></html>"),
         ("chart.png", b"\x89PNG\r\n\x1a\n" + b"not really a png"),
         ("notes.txt", b"plain text"),
+        ("script.pdf", pdf_bytes(javascript="app.alert(1)")),
     ],
 )
 def test_a_file_is_judged_by_its_content_not_its_name(staff_client, name, content):
@@ -77,7 +79,7 @@ def test_a_file_is_judged_by_its_content_not_its_name(staff_client, name, conten
     )
 
     assert response.status_code == 200
-    assert "is not a PDF, PNG, JPEG or WebP file" in response.content.decode()
+    assert 'class="errorlist' in response.content.decode()
     assert not Resource.objects.exists()
 
 
@@ -94,14 +96,15 @@ def test_an_image_is_accepted_and_served_as_an_image(staff_client, client):
     assert response["Content-Type"] == "image/png"
 
 
-def test_a_file_over_the_limit_is_refused(staff_client, settings, monkeypatch):
-    monkeypatch.setattr("resources.files.MAX_SIZE", len(PDF_BYTES) - 1)
+def test_a_file_over_the_limit_is_refused(staff_client, settings):
+    settings.FUND_UPLOAD_MAX_BYTES = len(PDF_BYTES) - 1
 
     response = staff_client.post(
         reverse("admin:resources_resource_add"), resource_form(file=pdf_upload())
     )
 
-    assert "a resource&#x27;s file may be at most" in response.content.decode()
+    assert "each file may be at most" in response.content.decode()
+    assert not Resource.objects.exists()
 
 
 def test_a_real_figure_needs_a_source(staff_client):
