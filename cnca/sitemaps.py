@@ -1,10 +1,10 @@
 """``/sitemap.xml``: an index of one sitemap per section, found in each app.
 
-An app lists its public pages by defining ``sitemaps = {"<section>": SitemapClass}``
-in its own ``sitemaps.py`` (members: cities; resources; news; the Innovation
-Fund adds ``"rounds"`` and ``"awards"`` the same way). Nothing here changes when
-a section is added. Each sitemap's ``items()`` must return only what the public
-may see.
+An app lists its public pages by defining ``SITEMAPS = {"<section>": Sitemap}``
+in its own ``sitemaps.py`` (members: cities; resources; news: its front page
+and items; the Innovation Fund adds ``"rounds"`` and ``"awards"`` the same
+way). Nothing here changes when a section is added. Each sitemap's
+``items()`` must return only what the public may see.
 """
 
 import functools
@@ -17,7 +17,7 @@ from django.utils.module_loading import module_has_submodule
 
 
 class PageSitemap(Sitemap):
-    """The site's own pages and the section front pages."""
+    """The site's own pages and the section front pages that no app lists itself."""
 
     PAGES = [
         "cnca:home",
@@ -25,7 +25,6 @@ class PageSitemap(Sitemap):
         "cnca:contact",
         "members:city_list",
         "innovation_fund:index",
-        "news:index",
         "resources:index",
     ]
 
@@ -50,5 +49,5 @@ def section_sitemaps():
     for app_config in apps.get_app_configs():
         if module_has_submodule(app_config.module, "sitemaps") and app_config.name != "cnca":
             module = import_module(f"{app_config.name}.sitemaps")
-            found.update(getattr(module, "sitemaps", {}))
+            found.update(getattr(module, "SITEMAPS", {}))
     return found

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberCity
+from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
 from .health import run_checks
 
 
 class HomeView(TemplateView):
-    """The alliance's mission and a highlight of its member cities (one query)."""
+    """The alliance's mission, its member cities and the latest news (two queries)."""
 
     template_name = "cnca/home.html"
 
@@ -32,6 +33,7 @@ class HomeView(TemplateView):
             city_count=len(cities),
             founding_count=sum(1 for city in cities if city.founding_member),
             country_count=len({city.country.code for city in cities}),
+            latest_news=latest_news(3),
         )
         return context
 

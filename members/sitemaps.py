@@ -10,4 +10,4 @@ class CitySitemap(Sitemap):
         return MemberCity.objects.only("slug").order_by("pk")
 
 
-sitemaps = {"cities": CitySitemap}
+SITEMAPS = {"cities": CitySitemap}

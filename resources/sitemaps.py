@@ -11,4 +11,4 @@ class ResourceSitemap(Sitemap):
         return resource.updated_at
 
 
-sitemaps = {"resources": ResourceSitemap}
+SITEMAPS = {"resources": ResourceSitemap}

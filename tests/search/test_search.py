@@ -1,14 +1,19 @@
 """Site search: what it finds, what it never shows, odd input, and its cost."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cnca import search
 from cnca.search import MAX_QUERY_LENGTH, clean_query
+from news.models import NewsItem
 from tests.factories import MemberCityFactory
+from tests.news.factories import NewsItemFactory
 from tests.querycount import queries_of_get
 from tests.resources.factories import ResourceFactory
 
@@ -61,6 +66,36 @@ def test_drafts_never_appear(client, backend):
 
     assert "Secret draft" not in html
     assert "0 results for “secret”." in html
+
+
+def test_finds_public_news_only(client, backend):
+    NewsItemFactory(title="Thermal networks go live", slug="thermal-live")
+    NewsItemFactory(title="Thermal draft", status=NewsItem.Status.DRAFT, publish_at=None)
+    NewsItemFactory(
+        title="Thermal scheduled",
+        status=NewsItem.Status.SCHEDULED,
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+
+    html = text_of(client.get(URL, {"q": "thermal"}))
+
+    assert "Thermal networks go live</a>" in html
+    assert "Thermal draft" not in html
+    assert "Thermal scheduled" not in html
+    assert 'News <span class="muted">(1)</span>' in html
+
+
+def test_a_scheduled_item_is_found_from_its_time_not_a_second_earlier(client, backend):
+    at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+    NewsItemFactory(title="Embargoed thermal news", status=NewsItem.Status.SCHEDULED, publish_at=at)
+
+    with time_machine.travel(at - timedelta(seconds=1), tick=False):
+        before = text_of(client.get(URL, {"q": "embargoed"}))
+    with time_machine.travel(at, tick=False):
+        on_time = text_of(client.get(URL, {"q": "embargoed"}))
+
+    assert "Embargoed thermal news" not in before
+    assert "Embargoed thermal news</a>" in on_time
 
 
 def test_matches_are_marked_and_the_rest_escaped(client, backend):
@@ -216,10 +251,10 @@ def test_a_new_provider_plugs_in_without_touching_the_view(client, monkeypatch):
     assert "CARBON BUDGETS" in html
 
 
-def test_the_sections_are_cities_then_resources():
+def test_the_sections_are_cities_news_then_resources():
     keys = [provider.key for provider in search.providers()]
 
-    assert keys.index("cities") < keys.index("resources")
+    assert keys.index("cities") < keys.index("news") < keys.index("resources")
 
 
 # --- Cost -----------------------------------------------------------------------------
@@ -231,6 +266,7 @@ def test_queries_do_not_grow_with_the_rows(client, backend, params):
         for i in range(n):
             ResourceFactory(title=f"Carbon report {i}")
             MemberCityFactory(target=f"Carbon neutral by {2030 + i % 20}")
+            NewsItemFactory(title=f"Carbon news {i}")
 
     make(6)
     small = queries_of_get(
@@ -286,14 +322,30 @@ def test_phrases_and_exclusions(client):
 
 
 @postgres
-def test_the_gin_index_serves_the_query():
-    from resources.search import ResourceSearch
-
-    ResourceFactory.create_batch(3)
-    sql, params = ResourceSearch().search("carbon").query.sql_with_params()
+@pytest.mark.parametrize(
+    ("key", "index"), [("resources", "resource_search"), ("news", "newsitem_search")]
+)
+def test_the_gin_index_serves_the_query(key, index):
+    """The index's expression (in the migration) and the query's are the same."""
+    # Enough public rows that reading them all (by any other index) costs more.
+    past = timezone.now() - timedelta(days=1)
+    NewsItem.objects.bulk_create(
+        NewsItem(
+            title=f"Item {n}",
+            slug=f"item-{n}",
+            status=NewsItem.Status.PUBLISHED,
+            publish_at=past,
+            summary="Cities met.",
+            body_text="Cities met.",
+        )
+        for n in range(500)
+    )
+    provider = next(p for p in search.providers() if p.key == key)
+    sql, params = provider.search("carbon").query.sql_with_params()
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_newsitem")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "resource_search" in plan, plan
+    assert index in plan, plan
