@@ -2,9 +2,9 @@
 
 For forms anyone may send (contact, subscribe): ``count_action`` adds one to
 this window's counter and says whether the limit still holds. The cache is a
-convenience, not a dependency: when it does not answer, ``count_action``
-returns ``None`` (unknown) and the caller decides how to degrade; a page never
-fails because Redis is down.
+convenience, not a dependency: when it does not answer (or, degrading, keeps
+nothing), ``count_action`` returns ``None`` (unknown) and the caller decides how
+to degrade; a page never fails because Redis is down.
 """
 
 import hashlib
@@ -29,11 +29,10 @@ def count_action(scope, identity, *, limit, window):
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: a new window
-        return True
     except Exception:
-        logger.warning(
-            "Rate limit %s not counted: the cache does not answer.", scope, exc_info=True
-        )
+        # The key is missing right after add (ValueError): the cache keeps
+        # nothing, as cnca.cache.DegradingRedisCache answers in an outage; or
+        # another cache backend failed outright.
+        logger.warning("Rate limit %s not counted: the cache does not answer.", scope)
         return None
     return count <= limit

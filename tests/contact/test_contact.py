@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from cnca.cache import forget_outages
 from cnca.contact.models import ContactMessage
 from cnca.notifications.models import OutboundEmail
 from tests.factories import StaffUserFactory, UserFactory
@@ -172,16 +173,22 @@ def test_one_ip_address_may_send_only_so_many_messages(client, staff, rate):
     assert ContactMessage.objects.count() == 4
 
 
-def test_with_the_cache_down_the_form_works_and_the_address_limit_holds(client, staff, rate):
-    # A Redis nobody listens on: every cache call fails as in an outage.
+@pytest.fixture
+def cache_down(rate):
+    """The site's cache backend pointed at a Redis nobody listens on: an outage."""
+    forget_outages()
     rate.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cnca.cache.DegradingRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    yield
+    forget_outages()
 
+
+def test_with_the_cache_down_the_form_works_and_the_address_limit_holds(client, staff, cache_down):
     first = client.post(URL, message())
     second = client.post(URL, message())
     third = client.post(URL, message())
