@@ -283,9 +283,8 @@ def test_queries_do_not_grow_with_the_rows(client, backend, params):
 
 # --- PostgreSQL full text --------------------------------------------------------------
 
-postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
-)
+# Full-text search is PostgreSQL's: these run with the real services (CI).
+postgres = pytest.mark.services
 
 
 @postgres
@@ -349,3 +348,9 @@ def test_the_gin_index_serves_the_query(key, index):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert index in plan, plan
+
+
+def test_every_page_leads_to_search(client):
+    html = client.get(reverse("cnca:home")).content.decode()
+
+    assert '<a href="/search/">Search the site</a>' in html
