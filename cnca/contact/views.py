@@ -1,10 +1,10 @@
 """The contact page and its confirmation."""
 
-from axes.helpers import get_client_ip_address
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
 from cnca.content import alliance_facts
+from members.auth import client_ip
 
 from . import services
 from .forms import ContactForm
@@ -29,7 +29,7 @@ class ContactView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            services.check_rate(email=form.cleaned_data["email"], ip=get_client_ip_address(request))
+            services.check_rate(email=form.cleaned_data["email"], ip=client_ip(request))
         except services.TooManyMessages:
             form.add_error(
                 None,
