@@ -8,7 +8,7 @@ without touching the page. This module imports no app.
 On PostgreSQL a provider's public queryset is matched with full-text search:
 ``websearch_to_tsquery`` (which accepts anything a person types, quotes and
 ``-`` included, and never raises a syntax error), a weighted vector ranked with
-``ts_rank``, a GIN index over the same expression (docs/decisions/), and a
+``ts_rank``, a GIN index over the same expression (docs/decisions/0011), and a
 ``ts_headline`` snippet. On SQLite, the quick start's database, every word of
 the query must appear (``icontains``) in one of the fields, and the snippet is
 cut in Python. Either way the snippet is escaped here and only our own

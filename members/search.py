@@ -7,7 +7,7 @@ from .models import MemberCity
 class CitySearch(SearchProvider):
     """Member cities by name, commitment and summary.
 
-    No GIN index: a hundred rows are read faster than any index (docs/decisions/).
+    No GIN index: a hundred rows are read faster than any index (docs/decisions/0011).
     """
 
     key = "cities"

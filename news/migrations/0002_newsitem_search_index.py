@@ -1,4 +1,4 @@
-# The full-text index of news items (PostgreSQL only; docs/decisions/0007).
+# The full-text index of news items (PostgreSQL only; docs/decisions/0011).
 # Its expression is cnca.search.weighted_vector(NewsSearch.fields), spelt out.
 
 import django.contrib.postgres.indexes

@@ -1,4 +1,4 @@
-# The full-text index of resources (PostgreSQL only; docs/decisions/).
+# The full-text index of resources (PostgreSQL only; docs/decisions/0011).
 # Its expression is cnca.search.weighted_vector(Resource.SEARCH_FIELDS), spelt out.
 
 import django.contrib.postgres.indexes
