@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 # (all three can carry script).
 # Folders of MEDIA_ROOT anyone may read. Uploads elsewhere (proposal
 # attachments, later) are private by default and need a view that checks who asks.
-PUBLIC_FOLDERS = ("cities/",)
+PUBLIC_FOLDERS = ("cities/", "news/")
 
 INLINE_TYPES = {
     ".jpg": "image/jpeg",

@@ -223,6 +223,9 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
     default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost",
 )
 
+# News by email (news/services.py): how long a confirmation link works.
+NEWS_CONFIRMATION_DAYS = env.int("NEWS_CONFIRMATION_DAYS", default=3)
+
 # --- Celery ---------------------------------------------------------------------
 # cnca/celery.py reads every CELERY_* setting. With no broker the tasks run
 # in-process, so the quick start needs neither Redis nor a worker.
@@ -272,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep_stuck_email",
         "schedule": NOTIFICATIONS_RELAY_EVERY,
         "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+    },
+    # Scheduled news items become published when their time comes, and public
+    # items not yet mailed are mailed to subscribers (news/services.py).
+    "news-due-mailings": {
+        "task": "news.start_due_mailings",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
     },
 }
 
