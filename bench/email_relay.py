@@ -65,7 +65,7 @@ def main():
     database = urlparse(database_url).path.lstrip("/")
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
-    from cnca.notifications.testing import SMTPServer, worker_command
+    from tests.smtp_server import SMTPServer, worker_command
 
     smtp = SMTPServer()
     env = {

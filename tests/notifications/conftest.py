@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connections
 
 from cnca.celery import app as celery_app
-from cnca.notifications.testing import SMTPServer, worker_command
+from tests.smtp_server import SMTPServer, worker_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

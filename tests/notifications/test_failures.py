@@ -22,8 +22,8 @@ from cnca.celery import app as celery_app
 from cnca.notifications.models import OutboundEmail
 from cnca.notifications.services import queue_email
 from cnca.notifications.tasks import relay_queued_email
-from cnca.notifications.testing import free_port
 from tests.factories import StaffUserFactory
+from tests.smtp_server import free_port
 
 from .conftest import ROOT, _test_database_url
 

@@ -3,7 +3,7 @@
 Used by the outbox's failure tests and by the email benchmark; also handy by
 hand, to watch what the portal sends without a mail server:
 
-    python -m cnca.notifications.testing 2525     # then EMAIL_URL=smtp://127.0.0.1:2525
+    python -m tests.smtp_server 2525     # then EMAIL_URL=smtp://127.0.0.1:2525
 
 The handler can be told to refuse: a script of replies for the next DATA
 commands (``"421 4.3.0 Try again later"`` twice, then accept), a permanent
