@@ -166,6 +166,8 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
         "timeout": env.int("EMAIL_TIMEOUT", default=20),
     }
+    # Django's SMTP backend that also keeps the server's refusal of single recipients.
+    _email["EMAIL_BACKEND"] = "cnca.notifications.smtp.EmailBackend"
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _mailer_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}

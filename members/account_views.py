@@ -47,8 +47,7 @@ class EmailPasswordResetForm(PasswordResetForm):
     )
 
     too_many = (
-        "Too many password-reset requests came from your network. "
-        "Wait an hour, then try again."
+        "Too many password-reset requests came from your network. Wait an hour, then try again."
     )
 
 

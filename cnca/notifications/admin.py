@@ -42,7 +42,7 @@ HIDDEN = "(Not shown: this email carries a secret, such as a password-reset link
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipients", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state", "template"]
+    list_filter = ["state", "sensitive", "template"]
     search_fields = ["to", "subject", "=key", "=message_id"]
     date_hierarchy = "created_at"
 

@@ -251,6 +251,7 @@ def _send_claimed(rows, connection, *, deadline, outcome, retries):
         try:
             delay = deliver(row, connection)
         except STOP as stop:
+            smtp.abort(connection)
             release(rows[index + 1 :])
             _ours(row).update(
                 last_error=f"Stopped by a time limit ({type(stop).__name__}) while sending; "

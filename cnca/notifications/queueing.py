@@ -162,4 +162,3 @@ def cancel(queryset):
         rows = OutboundEmail.objects.filter(pk__in=pks, state=State.QUEUED)
         rows.filter(sensitive=True).update(text_body=OutboundEmail.REDACTED, html_body="")
         return rows.update(state=State.CANCELLED, updated_at=now)
-

@@ -130,6 +130,16 @@ def close_quietly(connection):
         connection.close()
 
 
+def abort(connection):
+    """Drop the session without QUIT: after an interrupted send the server may
+    never answer one, and a polite close would wait out the socket timeout."""
+    session = getattr(connection, "connection", None)
+    if session is not None:
+        with contextlib.suppress(Exception):
+            session.close()
+        connection.connection = None
+
+
 _kept = threading.local()
 
 

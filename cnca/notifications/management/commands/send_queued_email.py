@@ -52,8 +52,7 @@ class Command(BaseCommand):
             "--budget",
             type=float,
             default=None,
-            help="Start no new send after this many seconds "
-            "(default: NOTIFICATIONS_RELAY_BUDGET).",
+            help="Start no new send after this many seconds (default: NOTIFICATIONS_RELAY_BUDGET).",
         )
         parser.add_argument(
             "--deadline",
