@@ -82,7 +82,8 @@ class NewsItemAdmin(admin.ModelAdmin):
                 obj,
                 actor=request.user,
                 image_changed="image" in form.changed_data,
-                previous_status=form.initial.get("status") if change else "",
+                # A new item counts as coming from draft: creating one published is a move.
+                previous_status=form.initial.get("status") if change else NewsItem.Status.DRAFT,
             )
 
     @admin.action(description="Publish the selected items now", permissions=["change"])

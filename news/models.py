@@ -195,6 +195,8 @@ class NewsItem(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()  # published without a time: public from now
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = "Describe the picture for people who cannot see it."
         if self.status == self.Status.SCHEDULED and not self.publish_at:

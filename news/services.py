@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cnca.notifications.services import queue_email  # TEMP until the outbox lands
-from cnca.servicekit import on_commit_once, require_transaction, transition
+from cnca.notifications import queue_email
+from cnca.servicekit import publish, publish_on_commit, require_transaction, transition
 
 from .models import NewsItem, StatusChange, Subscriber
 
@@ -92,24 +92,18 @@ def unpublish(item, *, actor):
 def _after_commit_make_renditions(item):
     from .tasks import make_image_renditions
 
-    pk = item.pk
-    on_commit_once(f"news-renditions:{pk}", lambda: _publish(make_image_renditions, pk))
+    publish_on_commit(make_image_renditions, item.pk)
 
 
 def _after_commit_mail_if_due(item):
+    """Start the mailing after the commit if the item is public and not mailed yet.
+
+    A broker that is down loses nothing: beat's start_due_mailings finds the item.
+    """
     if item.email_subscribers and item.mailed_at is None and item.is_public():
         from .tasks import mail_news_item
 
-        pk = item.pk
-        on_commit_once(f"news-mail:{pk}", lambda: _publish(mail_news_item, pk))
-
-
-def _publish(task, pk):
-    """Hand ``pk`` to ``task``; a broker outage is logged, and beat catches up later."""
-    try:
-        task.delay(pk)
-    except Exception:
-        logger.exception("Could not queue %s for news item %s; beat will retry.", task.name, pk)
+        publish_on_commit(mail_news_item, item.pk)
 
 
 def make_renditions(pk):
@@ -166,7 +160,7 @@ def start_due_mailings(now=None):
             )
     started = list(items_due_for_mailing(now).values_list("pk", flat=True)[:50])
     for pk in started:
-        _publish(mail_news_item, pk)
+        publish(mail_news_item, pk)
     return started
 
 
@@ -196,9 +190,9 @@ def mail_item(pk, *, batch=MAIL_BATCH):
                 NewsItem.objects.filter(pk=pk).update(mailing_started_at=None)
                 return queued
             subscribers = list(
-                Subscriber.objects.filter(confirmed_at__isnull=False, pk__gt=after).order_by(
-                    "pk"
-                )[:batch]
+                Subscriber.objects.filter(confirmed_at__isnull=False, pk__gt=after).order_by("pk")[
+                    :batch
+                ]
             )
             for subscriber in subscribers:
                 queue_announcement(item, subscriber)
@@ -256,9 +250,7 @@ def request_subscription(email):
     if subscriber.is_confirmed:
         return subscriber
     hour = timezone.now().strftime("%Y%m%d%H")
-    confirm_url = settings.SITE_URL + reverse(
-        "news:confirm", args=[confirmation_token(subscriber)]
-    )
+    confirm_url = settings.SITE_URL + reverse("news:confirm", args=[confirmation_token(subscriber)])
     queue_email(
         key=f"news-subscribe:{subscriber.pk}:{hour}",
         to=subscriber.email,
