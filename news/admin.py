@@ -58,7 +58,7 @@ class NewsItemAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("Lead image", {"fields": ["image", "image_alt"]}),
+        ("Picture", {"fields": ["image", "image_alt"]}),
         ("Related", {"fields": ["tags", "cities", "rounds", "source_title", "source_url"]}),
         ("Record", {"fields": ["author", "mailed_at", "created_at", "updated_at"]}),
     ]
