@@ -17,7 +17,7 @@ from . import services
 from .filters import NewsFilter
 from .forms import SubscribeForm
 from .models import NewsItem
-from .queries import news_item_page, news_list
+from .queries import awards_for_item, news_item_page, news_list
 
 
 class NewsListView(FilterView):
@@ -45,6 +45,11 @@ class NewsDetailView(DetailView):
 
     def get_queryset(self):
         return news_item_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["awards"] = awards_for_item(self.object)
+        return context
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
