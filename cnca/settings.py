@@ -266,8 +266,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "socket_timeout": 10,
 }
-# A broker that is down must not hold a request for long: queue_email's
-# on-commit publish gives up quickly and the relay sends the row later.
+# Publishes made by workers (retry countdowns) give up quickly too. A request's
+# publish does not use this: cnca.servicekit.publish makes one try on its own
+# connection with NOTIFICATIONS_PUBLISH_TIMEOUT, and the relay covers the rest.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
