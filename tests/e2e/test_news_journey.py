@@ -2,7 +2,7 @@
 
 In a real Chromium against the live server: the admin form with a real file
 upload, the renditions made by the Celery task (run in-process here), the item
-on /news/ and in the RSS feed (parsed with feedparser), and the double opt-in
+on /news/, in the RSS feed (parsed with feedparser) and in site search, and the double opt-in
 with the confirmation link taken from the email the outbox sent.
 """
 
@@ -86,6 +86,14 @@ def test_staff_publish_and_a_visitor_subscribes(
     feed = feedparser.parse(visitor.request.get(live_server.url + "/news/feed/rss/").body())
     assert not feed.bozo
     assert feed.entries[0].title == TITLE
+
+    # --- Site search finds it (full-text on Postgres, icontains on SQLite). ---
+    visit(visitor, live_server.url + "/search/")
+    visitor.get_by_role("search").get_by_label("Search the site").fill("harbour ferries")
+    visitor.get_by_role("button", name="Search").click()
+    arrived(visitor, r"/search/\?q=harbour\+ferries")
+    news_results = visitor.get_by_role("region", name="News (")
+    expect(news_results.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
 
     # --- A visitor subscribes, and confirms from the email. ---
     visit(visitor, live_server.url + "/news/")
