@@ -39,7 +39,7 @@ def section(view, namespace):
 urlpatterns = [
     path("", include((site_patterns, "cnca"))),
     path("cities/", include("members.urls")),
-    path("innovation-fund/", section(sections.InnovationFundView, "innovation_fund")),
+    path("innovation-fund/", include("innovation_fund.urls")),
     path("news/", include("news.urls")),
     path("resources/", section(sections.ResourcesView, "resources")),
     path("account/", include("members.account_urls")),
