@@ -182,7 +182,9 @@ class FundRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} (demonstration)" if self.is_demo else self.name
+        if self.is_demo and "demonstration" not in self.name.lower():
+            return f"{self.name} (demonstration)"
+        return self.name
 
     def get_absolute_url(self):
         return reverse("innovation_fund:round_detail", kwargs={"slug": self.slug})

@@ -11,12 +11,14 @@ photo, website, status; a supporter's website) survives a reload, and a run
 over unchanged facts writes nothing.
 """
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from innovation_fund.models import Award, AwardLink, FundRound, PublishedTotal, Theme
@@ -138,6 +140,130 @@ def load_supporters(facts):
     return sync_rows(Supporter, "name", supporter_rows(facts), "supporters")
 
 
+def _day(value):
+    """A recorded day as a moment: midnight UTC (pages show the day alone)."""
+    if value is None:
+        return None
+    return datetime.combine(value, time(0), tzinfo=UTC)
+
+
+def round_rows(facts):
+    """The historical rounds as the public record gives them: only the dates, year and
+    money it records; everything else stays empty ("not known")."""
+    rows = []
+    for entry in facts["innovation_fund"]["rounds"]:
+        call = entry.get("call_for_lois_published")
+        notes = []
+        if entry.get("proposals_received"):
+            notes.append(f"{entry['proposals_received']} proposals received")
+        if entry.get("requested_usd"):
+            notes.append(f"requesting {entry['requested_usd']:,} USD in all")
+        if entry.get("total_awarded_usd"):
+            notes.append(f"{entry['total_awarded_usd']:,} USD awarded in all")
+        rows.append(
+            {
+                "slug": entry["name"].lower().replace(" ", "-"),
+                "name": entry["name"],
+                # The year the record gives, else the year of its call.
+                "year": entry.get("year") or (call.year if call else None),
+                "description": (
+                    "From the public record" + (": " + ", ".join(notes) if notes else "") + "."
+                ),
+                "is_historical": True,
+                "is_demo": False,
+                "dates_to_the_day": True,
+                "time_zone": "UTC",
+                "budget_usd": (
+                    Decimal(entry["available_usd"]) if entry.get("available_usd") else None
+                ),
+                "call_opens_at": _day(call),
+                "loi_deadline": _day(entry.get("loi_deadline")),
+                "finalists_announced_at": _day(entry.get("finalists_named")),
+                "awards_announced_at": _day(entry.get("awards_announced")),
+            }
+        )
+    return rows
+
+
+def load_rounds(facts):
+    return sync_rows(FundRound, "slug", round_rows(facts), "fund rounds")
+
+
+DEMO_ROUND_SLUG = "demonstration-round"
+DEMO_ROUND_ZONE = "America/Los_Angeles"
+
+
+def demo_round_dates(now):
+    """A timeline whose call opened a week before ``now`` and whose letter of intent
+    deadline is 30 days after it, at 17:00 in the demo round's zone."""
+    zone = zoneinfo.ZoneInfo(DEMO_ROUND_ZONE)
+    local = timezone.localtime(now, zone)
+    deadline_day = (local + timedelta(days=30)).date()
+
+    def at(day, hour):
+        return datetime.combine(day, time(hour), tzinfo=zone)
+
+    loi_deadline = at(deadline_day, 17)
+    return {
+        "call_opens_at": at((local - timedelta(days=7)).date(), 9),
+        "loi_deadline": loi_deadline,
+        "loi_scoring_deadline": loi_deadline + timedelta(days=14),
+        "finalists_announced_at": loi_deadline + timedelta(days=21),
+        "full_proposal_deadline": loi_deadline + timedelta(days=63),
+        "full_scoring_deadline": loi_deadline + timedelta(days=84),
+        "awards_announced_at": loi_deadline + timedelta(days=100),
+    }
+
+
+def load_demo_round(facts, now=None):
+    """One open round to try the applicant journey with, labelled a demonstration.
+
+    Its money comes from Round 3's public figures (650,000 USD available; the
+    largest award 200,000 USD). Created once; a later load moves its dates on
+    only when its letter of intent deadline has passed, so it stays open.
+    """
+    now = now or timezone.now()
+    result = StepResult("demonstration round")
+    awards = [
+        award["amount_usd"]
+        for entry in facts["innovation_fund"]["rounds"]
+        for award in (entry.get("awards") or [])
+        if award.get("amount_usd")
+    ]
+    budgets = [
+        e["available_usd"] for e in facts["innovation_fund"]["rounds"] if e.get("available_usd")
+    ]
+    demo = FundRound.objects.filter(slug=DEMO_ROUND_SLUG).first()
+    if demo is None:
+        demo = FundRound(
+            slug=DEMO_ROUND_SLUG,
+            name="Demonstration round",
+            is_demo=True,
+            time_zone=DEMO_ROUND_ZONE,
+            year=timezone.localtime(now).year,
+            description=(
+                "A demonstration, not a real call: it lets you try the portal's "
+                "application journey. Its budget and maximum award repeat Round 3's "
+                "public figures."
+            ),
+            budget_usd=Decimal(max(budgets)) if budgets else None,
+            max_award_usd=Decimal(max(awards)) if awards else None,
+            **demo_round_dates(now),
+        )
+        _validate(demo, "fund round", DEMO_ROUND_SLUG)
+        demo.save()
+        result.created += 1
+    elif demo.loi_deadline is None or demo.loi_deadline <= now:
+        for name, value in demo_round_dates(now).items():
+            setattr(demo, name, value)
+        _validate(demo, "fund round", DEMO_ROUND_SLUG)
+        demo.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return result
+
+
 def news_rows(facts):
     """The NewsItem fields the facts own: published at the start of their day (UTC)."""
     return [
@@ -251,21 +377,21 @@ def award_rows(facts):
             names = [award["lead_city"], *(award.get("partner_cities") or [])]
             if missing := [name for name in names if name not in cities]:
                 raise ContentError(f"award {title!r}: no member city {', '.join(missing)}")
-            rows.append(
-                {
-                    "slug": slug,
-                    "title": title,
-                    "round_id": fund_round.pk,
-                    "lead_city_id": cities[award["lead_city"]].pk,
-                    "other_partners": "\n".join(page.get("other_partners") or []),
-                    "amount_usd": (
-                        Decimal(award["amount_usd"]) if award.get("amount_usd") else None
-                    ),
-                    "announced_on": entry.get("awards_announced"),
-                    "public_summary": " ".join((page.get("summary") or "").split()),
-                    "source": award.get("source") or entry.get("source") or "",
-                }
-            )
+            row = {
+                "slug": slug,
+                "title": title,
+                "round_id": fund_round.pk,
+                "lead_city_id": cities[award["lead_city"]].pk,
+                "amount_usd": Decimal(award["amount_usd"]) if award.get("amount_usd") else None,
+                "announced_on": entry.get("awards_announced"),
+                "source": award.get("source") or entry.get("source") or "",
+            }
+            # Text the facts do not give is the editors' to write in the admin.
+            if page.get("summary"):
+                row["public_summary"] = " ".join(page["summary"].split())
+            if page.get("other_partners"):
+                row["other_partners"] = "\n".join(page["other_partners"])
+            rows.append(row)
             partners[slug] = [cities[name] for name in award.get("partner_cities") or []]
             theme_slugs[slug] = themes.get(title) or []
             links[slug] = page.get("links") or []
@@ -280,16 +406,23 @@ def load_awards(facts):
     written where its awards' own amounts were not all published.
     """
     fund = facts["innovation_fund"]
-    for entry in fund["rounds"]:
-        total = entry.get("total_awarded_usd")
-        if total:
-            FundRound.objects.filter(slug=_round_slug(entry)).exclude(
-                awarded_total_usd=Decimal(total)
-            ).update(awarded_total_usd=Decimal(total))
+    totals = {
+        _round_slug(entry): Decimal(entry["total_awarded_usd"])
+        for entry in fund["rounds"]
+        if entry.get("total_awarded_usd")
+    }
+    for fund_round in FundRound.objects.filter(slug__in=totals):
+        if fund_round.awarded_total_usd != totals[fund_round.slug]:
+            fund_round.awarded_total_usd = totals[fund_round.slug]
+            fund_round.save(update_fields=["awarded_total_usd", "updated_at"])
     rows, partners, theme_slugs, links = award_rows(facts)
     result = sync_rows(Award, "slug", rows, "awards")
     awards = Award.objects.in_bulk(list(partners), field_name="slug")
     themes = Theme.objects.in_bulk(field_name="slug")
+    # The fixed themes are made by a migration; a flushed database (tests) lacks them.
+    for position, (slug, name) in enumerate(Theme.Slug.choices):
+        if slug not in themes:
+            themes[slug] = Theme.objects.create(slug=slug, name=name, position=position)
     linked_cities = set(
         Award.partner_cities.through.objects.values_list("award_id", "membercity_id")
     )
@@ -314,7 +447,15 @@ def load_awards(facts):
     return result
 
 
-STEPS = [load_cities, load_supporters, load_news, load_published_totals, load_awards]
+STEPS = [
+    load_cities,
+    load_supporters,
+    load_news,
+    load_rounds,
+    load_demo_round,
+    load_published_totals,
+    load_awards,
+]
 
 
 def load_content(facts=None):
