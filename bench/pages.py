@@ -40,6 +40,10 @@ TARGETS = {
     "/cities/?region=europe&sort=-target_year": 80,
     "/cities/portland/": 15,
     "/innovation-fund/": 40,
+    "/innovation-fund/awards/": 60,
+    "/innovation-fund/awards/?lead_city=portland&sort=-amount": 60,
+    "/innovation-fund/rounds/round-3/": 30,
+    "/innovation-fund/awards/blue-carbon/": 20,
     "/news/": 15,
     "/resources/": 15,
     # Really asks each service: a query, a cache round trip and, with a broker
