@@ -1,5 +1,7 @@
 """The site's own pages: home, about, contact, errors, health and robots."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +17,8 @@ from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
 from .health import run_checks
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -81,7 +85,14 @@ def csrf_failure(request, reason=""):
 @requires_csrf_token
 def server_error(request):
     # No request context: the database or a context processor may be what failed.
-    return HttpResponse(loader.get_template("cnca/500.html").render(), status=500)
+    try:
+        html = loader.get_template("cnca/500.html").render()
+    except Exception:
+        # The site's own error page failed too (static files not collected, a
+        # broken template): a plain page that needs nothing, not Django's bare text.
+        logger.exception("The 500 page could not be rendered; sent the plain one")
+        html = loader.get_template("cnca/500_plain.html").render()
+    return HttpResponse(html, status=500)
 
 
 def may_see_health_details(request):
