@@ -416,3 +416,13 @@ def test_future_round_dates_are_shown_in_the_round_zone_even_across_dst(client, 
 
     assert "26 March 2027, 17:00 CET (UTC+01:00)" in text
     assert "9 April 2027, 17:00 CEST (UTC+02:00)" in text
+
+
+def test_the_sitemap_lists_every_round_and_award(client, record):
+    rounds = client.get("/sitemap-rounds.xml").content.decode()
+    awards = client.get("/sitemap-awards.xml").content.decode()
+
+    assert "/innovation-fund/rounds/round-2/" in rounds
+    assert "/innovation-fund/rounds/round-3/" in rounds
+    for key in ("ev", "energiesprong", "hvac", "consumption"):
+        assert record[key].get_absolute_url() in awards
