@@ -63,6 +63,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the site, used in emails and feeds where no request exists.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The terms the Innovation Fund's open data (awards as CSV and JSON) is published under.
+OPEN_DATA_LICENCE = env.str(
+    "OPEN_DATA_LICENCE",
+    default="Creative Commons Attribution 4.0 International (CC BY 4.0): reuse freely, "
+    "naming the Carbon Neutral Cities Alliance as the source.",
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

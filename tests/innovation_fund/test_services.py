@@ -209,6 +209,7 @@ def test_submit_moves_records_snapshots_and_queues_the_emails(draft, staff):
     assert f"/innovation-fund/apply/proposals/{draft.pk}/" in confirmation.text_body
     notice = emails(draft).get(to=[admin.email])
     assert "New letter of intent" in notice.subject
+    assert f"/admin/innovation_fund/proposal/{draft.pk}/change/" in notice.text_body
 
 
 def test_submit_lists_what_is_missing(fund_round, staff):
