@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "cnca",
     "cnca.notifications",
+    "cnca.contact",
     "members",
     "innovation_fund",
     "news",
@@ -252,6 +253,14 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
     "NOTIFICATIONS_MESSAGE_ID_DOMAIN",
     default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost",
 )
+
+# The contact form (cnca/contact): where messages go (default: the alliance
+# staff, i.e. active superusers) and how many one address or one IP address may
+# send in a window of seconds.
+CONTACT_RECIPIENTS = env.list("CONTACT_RECIPIENTS", default=[])
+CONTACT_RATE_WINDOW = env.int("CONTACT_RATE_WINDOW", default=3600)
+CONTACT_RATE_PER_ADDRESS = env.int("CONTACT_RATE_PER_ADDRESS", default=3)
+CONTACT_RATE_PER_IP = env.int("CONTACT_RATE_PER_IP", default=10)
 
 # --- Celery ---------------------------------------------------------------------
 # cnca/celery.py reads every CELERY_* setting. With no broker the tasks run

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -56,10 +57,6 @@ class AboutView(AllianceFactsView):
     """Membership criteria, governance and how a city joins."""
 
     template_name = "cnca/about.html"
-
-
-class ContactView(AllianceFactsView):
-    template_name = "cnca/contact.html"
 
 
 # Error pages in the site's own templates (templates/cnca/). Wired up in
@@ -122,6 +119,10 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /account/",
+        # Result pages are endless and say nothing the sitemap does not list.
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('cnca:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain")
