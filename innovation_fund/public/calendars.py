@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from cnca.notifications.conf import conf as outbox_conf
+
 from ..models import FundRound
 
 PRODID = "-//Carbon Neutral Cities Alliance//CNCA portal//EN"
@@ -24,7 +26,8 @@ PUBLIC_DATES = tuple(
 def _event(fund_round, field, label, stamp):
     moment = getattr(fund_round, field)
     event = Event()
-    event.add("uid", f"{fund_round.slug}-{field}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}")
+    # The outbox's domain for generated ids (its settings live in its own conf).
+    event.add("uid", f"{fund_round.slug}-{field}@{outbox_conf.MESSAGE_ID_DOMAIN}")
     event.add("dtstamp", stamp)
     name = f"{fund_round} - {label[0].upper()}{label[1:]}"
     event.add("summary", name)
