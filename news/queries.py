@@ -64,7 +64,7 @@ def awards_for_item(item, limit=20):
         awards = awards.filter(lead_city__in=cities)
     return list(
         awards.select_related("lead_city", "round")
-        .only("title", "amount_usd", "lead_city__name", "lead_city__slug", "round__name")
+        .only("title", "slug", "amount_usd", "lead_city__name", "lead_city__slug", "round__name")
         .order_by("round__name", "title")[:limit]
     )
 

@@ -88,7 +88,9 @@ def test_item_page_shows_its_rounds_awards_for_its_cities(client):
     oslo = MemberCityFactory(name="Oslo", slug="oslo")
     bergen = MemberCityFactory(name="Bergen", slug="bergen")
     fund_round = FundRoundFactory(name="Round 7", slug="round-7")
-    AwardFactory(round=fund_round, lead_city=oslo, title="Electric ferries", amount_usd=150000)
+    ferries = AwardFactory(
+        round=fund_round, lead_city=oslo, title="Electric ferries", amount_usd=150000
+    )
     AwardFactory(round=fund_round, lead_city=bergen, title="Heat pumps")
     NewsItemFactory(
         slug="awards",
@@ -97,8 +99,11 @@ def test_item_page_shows_its_rounds_awards_for_its_cities(client):
         rounds=[fund_round],
     )
     html = client.get("/news/2024/06/awards/").content.decode()
-    assert "Round 7" in html
-    assert 'Electric ferries (Round 7; led by <a href="/cities/oslo/">Oslo</a>; US$150,000)' in html
+    assert f'<a href="{fund_round.get_absolute_url()}">Round 7</a>' in html
+    assert (
+        f'<a href="{ferries.get_absolute_url()}">Electric ferries</a> '
+        '(Round 7; led by <a href="/cities/oslo/">Oslo</a>; US$150,000)'
+    ) in html
     assert "Heat pumps" not in html
 
 
