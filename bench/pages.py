@@ -40,8 +40,17 @@ TARGETS = {
     "/cities/?region=europe&sort=-target_year": 80,
     "/cities/portland/": 15,
     "/innovation-fund/": 40,
+    "/innovation-fund/awards/": 60,
+    "/innovation-fund/awards/?lead_city=portland&sort=-amount": 60,
+    "/innovation-fund/rounds/round-3/": 30,
+    "/innovation-fund/awards/blue-carbon/": 20,
     "/news/": 15,
     "/resources/": 15,
+    # The chart is laid out in Python and drawn by the template: two more queries.
+    "/resources/how-much-is-spent-on-fossil-fuels-in-cities/": 20,
+    # Two queries a section (cities, news, resources), snippets cut for each hit.
+    "/search/?q=carbon": 40,
+    "/sitemap-cities.xml": 20,
     # Really asks each service: a query, a cache round trip and, with a broker
     # configured, a fresh connection to it (about 3 ms).
     "/healthz": 25,
