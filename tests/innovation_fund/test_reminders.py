@@ -85,7 +85,7 @@ def sent():
     for row in rows:
         offset = int(row.key.split(":offset=")[1].split(":")[0])
         kind = row.template.rsplit("reminder_", 1)[1]
-        found.setdefault(row.to, []).append((offset, kind))
+        found.setdefault(row.to[0], []).append((offset, kind))
     return found
 
 
@@ -114,8 +114,8 @@ def test_at_the_first_offset_drafts_and_cities_without_a_proposal_are_reminded(c
 def test_the_emails_say_what_is_missing_and_when_in_the_rounds_zone(cities):
     run_at(LOI_DEADLINE - timedelta(days=3))
 
-    draft = OutboundEmail.objects.get(to="ana@portland.example")
-    closing = OutboundEmail.objects.get(to="bea@boulder.example")
+    draft = OutboundEmail.objects.get(to=["ana@portland.example"])
+    closing = OutboundEmail.objects.get(to=["bea@boulder.example"])
     assert draft.subject == "Round 12: your letter of intent is not submitted yet (3 days left)"
     assert '"Heat pumps" (draft)' in draft.text_body
     assert "15 March 2027, 17:00 PDT (UTC\u221207:00): 3 days from now" in draft.text_body
@@ -174,7 +174,7 @@ def test_a_late_run_sends_only_the_latest_due_offset(cities):
 
     assert sent()["ana@portland.example"] == [(3, "loi_draft")]
     assert sent()["bea@boulder.example"] == [(3, "call_closing")]
-    row = OutboundEmail.objects.get(to="ana@portland.example")
+    row = OutboundEmail.objects.get(to=["ana@portland.example"])
     assert "(2 days left)" in row.subject  # the time really left, not the offset
 
 
@@ -190,7 +190,7 @@ def test_one_second_before_the_deadline_the_last_reminder_still_goes(cities):
     outcome = run_at(LOI_DEADLINE - timedelta(seconds=1))
 
     assert outcome.queued == 4
-    assert "(1 hour left)" in OutboundEmail.objects.get(to="ana@portland.example").subject
+    assert "(1 hour left)" in OutboundEmail.objects.get(to=["ana@portland.example"]).subject
 
 
 def test_reminders_still_queued_at_the_deadline_are_cancelled(cities):
@@ -236,7 +236,7 @@ def test_full_proposal_reminders_go_to_finalists_who_have_not_submitted(fund_rou
         "ana@portland.example": [(3, "full")],
         "leo@portland.example": [(3, "full")],
     }
-    row = OutboundEmail.objects.get(to="ana@portland.example")
+    row = OutboundEmail.objects.get(to=["ana@portland.example"])
     assert row.subject == "Round 12: your full proposal is not submitted yet (3 days left)"
     assert "1 June 2027, 17:00 PDT" in row.text_body
     user = CityMembership.objects.get(user__email="ana@portland.example").user
