@@ -263,6 +263,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
+    "committee-scoring-reminders": {
+        "task": "innovation_fund.send_scoring_reminders",
+        "schedule": env.int("COMMITTEE_REMINDERS_EVERY", default=300),
+        "options": {"expires": 300},
+    },
     "notifications-relay": {
         "task": "notifications.relay_queued_email",
         "schedule": NOTIFICATIONS_RELAY_EVERY,

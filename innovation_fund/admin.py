@@ -136,3 +136,9 @@ class AwardAdmin(AllianceStaffOnly, admin.ModelAdmin):
         if db_field.name == "themes":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+# The selection committee's admin (proposals, reviews, assignment, decisions, audit).
+from .committee.admin import register as _register_committee  # noqa: E402
+
+_register_committee(admin.site)
