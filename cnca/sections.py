@@ -1,4 +1,4 @@
-"""The Innovation Fund, News and Resources pages, read from the public record.
+"""The Innovation Fund and Resources pages, read from the public record.
 
 Until those apps have their own models and pages, these show what the data file
 (cnca/content/cnca-facts.yaml) records of each section, every fact with its
@@ -37,19 +37,6 @@ class InnovationFundView(TemplateView):
             fund_round["all_amounts_published"] = all(a["amount_usd"] for a in awards)
         context["fund"] = fund
         context["rounds"] = list(reversed(fund["rounds"]))
-        return context
-
-
-class NewsView(TemplateView):
-    """The alliance's dated milestones, newest first."""
-
-    template_name = "cnca/sections/news.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["items"] = sorted(
-            facts_section("news"), key=lambda item: item["date"], reverse=True
-        )
         return context
 
 

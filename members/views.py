@@ -3,6 +3,8 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from news.queries import news_for_city
+
 from .filters import CityFilter
 from .models import MemberCity
 
@@ -30,3 +32,8 @@ class CityDetailView(DetailView):
     model = MemberCity
     template_name = "members/city_detail.html"
     context_object_name = "city"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["city_news"] = news_for_city(self.object)
+        return context
