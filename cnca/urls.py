@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from innovation_fund import urls as fund_urls
+
 from . import sections, views
 from .media import serve_media
 
@@ -28,18 +30,22 @@ site_patterns = [
 ]
 
 
-def section(view, namespace):
-    """An interim section page (cnca/sections.py) as ``<namespace>:index``.
+def section(view, namespace, more=()):
+    """An interim section page (cnca/sections.py) as ``<namespace>:index``, with the
+    app's own pages ``more`` beside it.
 
     Each app's own issue replaces it with ``include("<app>.urls")``.
     """
-    return include(([path("", view.as_view(), name="index")], namespace))
+    return include(([path("", view.as_view(), name="index"), *more], namespace))
 
 
 urlpatterns = [
     path("", include((site_patterns, "cnca"))),
     path("cities/", include("members.urls")),
-    path("innovation-fund/", section(sections.InnovationFundView, "innovation_fund")),
+    path(
+        "innovation-fund/",
+        section(sections.InnovationFundView, "innovation_fund", fund_urls.urlpatterns),
+    ),
     path("news/", include("news.urls")),
     path("resources/", section(sections.ResourcesView, "resources")),
     path("account/", include("members.account_urls")),

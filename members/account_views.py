@@ -14,6 +14,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
+from innovation_fund import queries as fund_queries
+
 from .models import CityMembership
 from .services import lift_login_lockout, send_password_reset
 
@@ -124,13 +126,18 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The signed-in person's dashboard: who they are and the city they act for."""
+    """The signed-in person's dashboard: who they are, the city they act for, and its
+    Innovation Fund proposals (read through innovation_fund.queries)."""
 
     template_name = "members/account.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["membership"] = (
+        membership = (
             CityMembership.objects.select_related("city").filter(user=self.request.user).first()
         )
+        # Spare the fund's queries another lookup of the membership.
+        self.request.user._fund_city_id = membership.city_id if membership else None
+        context["membership"] = membership
+        context["fund"] = fund_queries.applicant_dashboard(self.request.user)
         return context

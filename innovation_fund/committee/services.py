@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cnca.notifications.services import queue_email
-from cnca.servicekit import StaleState, transition
+from innovation_fund import services as fund_services
 from innovation_fund.models import (
     Assignment,
     Award,
@@ -33,7 +33,6 @@ from innovation_fund.models import (
     Review,
     Score,
     Stage,
-    StatusChange,
 )
 from innovation_fund.queries import STAGE_STATUSES, refresh_weighted_scores
 from members.models import CityMembership, User
@@ -492,20 +491,14 @@ def release_decisions(*, fund_round, stage, actor, now=None):
     for decision in decisions:
         proposal = decision.proposal
         try:
-            previous = transition(
-                proposal, to=decision.outcome, allowed_from=[DECIDABLE[Stage(stage)]]
+            # The status machine's own move: one conditional UPDATE and its StatusChange.
+            fund_services.decide(
+                proposal=proposal, actor=actor, to=decision.outcome, note=decision.note
             )
-        except StaleState:
+        except fund_services.WrongStatus:
             proposal.refresh_from_db(fields=["status"])
             result.skipped.append((decision, f"it is {proposal.get_status_display().lower()} now"))
             continue
-        StatusChange.record(
-            actor=actor,
-            from_status=previous,
-            to_status=decision.outcome,
-            note=decision.note,
-            proposal=proposal,
-        )
         decision.released_at = now
         decision.released_by = actor
         decision.save(update_fields=["released_at", "released_by"])
