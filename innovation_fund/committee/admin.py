@@ -257,6 +257,9 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
             return ["title", "round", "lead_city", "status", "submitted_at"]
         return ["title", "round", "lead_city", "status", "your_review"]
 
+    def get_list_display_links(self, request, list_display):
+        return ["title"]
+
     def get_list_filter(self, request):
         filters = [RoundFilter, StageFilter, "status"]
         if self.is_ranking(request):
