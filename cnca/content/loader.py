@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from innovation_fund.models import FundRound
 from members.models import MemberCity, Supporter
 from news.models import NewsItem, Tag
+from resources.models import Fuel, Resource, Sector, SpendingComparison, SpendingFigure
 
 from .facts import load_facts
 
@@ -61,14 +62,23 @@ def _validate(obj, kind, key):
         raise ContentError(f"{kind} {key!r}: {problems}") from error
 
 
-def sync_rows(model, key, rows, kind):
-    """Create or update ``model`` rows from ``rows`` (dicts of owned fields)."""
+def sync_rows(model, key, rows, kind, *, create_defaults=None, among=None):
+    """Create or update ``model`` rows from ``rows`` (dicts of owned fields).
+
+    ``create_defaults`` are set on rows this creates and never written again
+    (e.g. a resource is published when first loaded; an editor may withdraw it).
+    ``among`` narrows the rows matched on ``key`` when the key is unique only
+    within them (a city's loaded spending total).
+    """
     result = StepResult(kind)
-    existing = model.objects.in_bulk([row[key] for row in rows], field_name=key)
+    candidates = (model.objects.all() if among is None else among).filter(
+        **{f"{key}__in": [row[key] for row in rows]}
+    )
+    existing = {getattr(obj, key): obj for obj in candidates}
     for row in rows:
         obj = existing.get(row[key])
         if obj is None:
-            obj = model(**row)
+            obj = model(**row, **(create_defaults or {}))
             _validate(obj, kind, row[key])
             obj.save()
             result.created += 1
@@ -138,6 +148,100 @@ def load_cities(facts):
 
 def load_supporters(facts):
     return sync_rows(Supporter, "name", supporter_rows(facts), "supporters")
+
+
+def _source(entry):
+    source = entry.get("source") or {}
+    return {"source_title": source.get("title") or "", "source_url": source.get("url") or ""}
+
+
+def _resource_body(entry):
+    body = (entry.get("body") or "").strip()
+    if entry.get("game_changers"):
+        items = "\n".join(
+            f"{n}. {item[:1].upper()}{item[1:]}" for n, item in enumerate(entry["game_changers"], 1)
+        )
+        body = f"The {len(entry['game_changers'])} game changers:\n\n{items}\n\n{body}".strip()
+    return body
+
+
+def resource_rows(facts, *, companions):
+    """The Resource fields the facts own: main resources, or (``companions``) the others."""
+    rows = []
+    for position, entry in enumerate(facts["resources"]):
+        if bool(entry.get("companion_of")) != companions:
+            continue
+        row = {
+            "slug": entry["slug"],
+            "kind": entry["kind"],
+            "title": entry["title"],
+            "summary": " ".join(entry["summary"].split()),
+            "body": _resource_body(entry),
+            "authors": ", ".join(entry.get("authors") or []),
+            "published_on": entry.get("released"),
+            "date_precision": entry.get("precision") or "day",
+            "position": position,
+            **_source(entry),
+        }
+        if companions:
+            parent = Resource.objects.only("pk").get(slug=entry["companion_of"])
+            row["companion_of_id"] = parent.pk
+        rows.append(row)
+    return rows
+
+
+def load_resources(facts):
+    results = [
+        sync_rows(
+            Resource,
+            "slug",
+            resource_rows(facts, companions=companions),
+            "resources",
+            create_defaults={"is_published": True},
+        )
+        for companions in (False, True)
+    ]
+    total = StepResult("resources")
+    for result in results:
+        total.created += result.created
+        total.updated += result.updated
+        total.unchanged += result.unchanged
+    return total
+
+
+def _infographic(facts):
+    return next(entry for entry in facts["resources"] if entry["kind"] == "infographic")
+
+
+def load_spending_figures(facts):
+    """The infographic's published figures (a null figure is "not published": no row)."""
+    rows = [
+        {
+            "city": figure["city"],
+            "amount_usd": figure["annual_fossil_fuel_spending_usd"],
+            "illustrative": False,
+            **_source(figure),
+        }
+        for figure in _infographic(facts).get("known_figures", [])
+        if figure["annual_fossil_fuel_spending_usd"] is not None
+    ]
+    # A loaded figure is the city's yearly total over every sector and fuel;
+    # figures staff add with a breakdown are theirs.
+    return sync_rows(
+        SpendingFigure,
+        "city",
+        rows,
+        "spending figures",
+        among=SpendingFigure.objects.filter(sector=Sector.ALL, fuel=Fuel.ALL, illustrative=False),
+    )
+
+
+def load_spending_comparisons(facts):
+    rows = [
+        {"label": item["label"], "amount_usd": item["amount_usd"], "position": n, **_source(item)}
+        for n, item in enumerate(_infographic(facts).get("comparisons", []))
+    ]
+    return sync_rows(SpendingComparison, "label", rows, "spending comparisons")
 
 
 def _day(value):
@@ -319,7 +423,16 @@ def load_news(facts):
     return result
 
 
-STEPS = [load_cities, load_supporters, load_news, load_rounds, load_demo_round]
+STEPS = [
+    load_cities,
+    load_supporters,
+    load_news,
+    load_rounds,
+    load_demo_round,
+    load_resources,
+    load_spending_figures,
+    load_spending_comparisons,
+]
 
 
 def load_content(facts=None):
