@@ -174,6 +174,9 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
     Staff: every proposal; with a round chosen, the ranking with its aggregates."""
 
     list_per_page = 50
+    # The full count would be a second pass over the whole ranking (aggregates and
+    # windows over every proposal of the round): bench/ranking.py.
+    show_full_result_count = False
     search_fields = ["title", "lead_city__name"]
     actions = [name_finalists, decline, not_funded]
     change_list_template = "admin/innovation_fund/proposal/change_list.html"
