@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = [
     ["bench.pages"],
+    ["bench.applicant"],
     ["bench.ranking"],
     ["bench.email_relay"],
 ]

@@ -11,7 +11,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Award, AwardLink, Criterion, FundRound, validate_time_zone
+from .models import (
+    Award,
+    AwardLink,
+    Criterion,
+    FundRound,
+    StatusChange,
+    validate_time_zone,
+)
 
 
 class AllianceStaffOnly:
@@ -138,7 +145,21 @@ class AwardAdmin(AllianceStaffOnly, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class StatusChangeInline(AllianceStaffOnly, admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 # The selection committee's admin (proposals, reviews, assignment, decisions, audit).
 from .committee.admin import register as _register_committee  # noqa: E402
 
-_register_committee(admin.site)
+_register_committee(admin.site, proposal_inlines=[StatusChangeInline])

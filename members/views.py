@@ -3,6 +3,7 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from innovation_fund.public.queries import awards_for_city
 from news.queries import news_for_city
 
 from .filters import CityFilter
@@ -36,4 +37,5 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["city_news"] = news_for_city(self.object)
+        context["city_awards"] = awards_for_city(self.object)
         return context

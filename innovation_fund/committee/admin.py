@@ -865,7 +865,10 @@ class CommitteeAuditAdmin(StaffOnly, admin.ModelAdmin):
     date_hierarchy = "at"
 
 
-def register(site):
+def register(site, proposal_inlines=()):
+    """Register the committee's admins; ``proposal_inlines`` are the fund's own (its
+    status history, staff only) shown on the proposal page."""
+    ProposalAdmin.inlines = list(proposal_inlines)
     site.register(Proposal, ProposalAdmin)
     site.register(Review, ReviewAdmin)
     site.register(CommitteeMember, CommitteeMemberAdmin)

@@ -85,9 +85,9 @@ def test_portland_staff_submit_a_letter_of_intent(demo_accounts, live_server, au
     proposal = Proposal.objects.get()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.lead_city.slug == "portland"
-    confirmation = OutboundEmail.objects.get(to="staff@portland.example")
+    confirmation = OutboundEmail.objects.get(to=["staff@portland.example"])
     assert "Cool roofs for schools" in confirmation.subject
-    assert OutboundEmail.objects.filter(to="staff@cnca.example").exists()  # fund staff
+    assert OutboundEmail.objects.filter(to=["staff@cnca.example"]).exists()  # fund staff
 
     # Back on the dashboard the proposal shows with its status.
     page.get_by_role("link", name="Your account", exact=True).first.click()
