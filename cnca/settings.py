@@ -305,6 +305,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # How often beat queues the Innovation Fund's due deadline reminders (seconds).
 FUND_REMINDERS_EVERY = env.float("FUND_REMINDERS_EVERY", default=300.0)
 CELERY_BEAT_SCHEDULE = {
+    "committee-scoring-reminders": {
+        "task": "innovation_fund.send_scoring_reminders",
+        "schedule": env.int("COMMITTEE_REMINDERS_EVERY", default=300),
+        "options": {"expires": 300},
+    },
     "notifications-relay": {
         "task": "notifications.relay_queued_email",
         "schedule": _OUTBOX_RELAY_EVERY,

@@ -720,6 +720,7 @@ from .committee.models import (  # noqa: E402, F401
     CommitteeMember,
     Conflict,
     Decision,
+    Recommendation,
     Review,
     Score,
 )
