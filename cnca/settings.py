@@ -191,6 +191,8 @@ LOGIN_URL = "account:login"
 LOGIN_REDIRECT_URL = "account:dashboard"
 LOGOUT_REDIRECT_URL = "cnca:home"
 CSRF_FAILURE_VIEW = "cnca.views.csrf_failure"
+# How long the link in an invitation to set a password works (members/tokens.py).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # Login throttling (django-axes), counted two ways independently: five failures
 # for one login (from anywhere) lock that login, and five failures from one

@@ -10,19 +10,26 @@ from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.generic import TemplateView
 
 from innovation_fund import queries as fund_queries
 
 from .auth import client_ip
 from .models import CityMembership
-from .services import lift_login_lockout, request_password_reset
+from .services import (
+    InvitationLinkInvalid,
+    accept_invitation,
+    lift_login_lockout,
+    request_password_reset,
+)
+from .tokens import invitation_tokens
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -173,3 +180,38 @@ class AccountView(LoginRequiredMixin, TemplateView):
         context["membership"] = membership
         context["fund"] = fund_queries.applicant_dashboard(self.request.user)
         return context
+
+
+class AcceptInvitationView(auth_views.PasswordResetConfirmView):
+    """An invited person chooses their first password, then lands on their dashboard.
+
+    Like the password reset (whose view this reuses), the token moves from the
+    URL into the session at once, so it never leaks through a Referer header.
+    """
+
+    template_name = "members/accept_invitation.html"
+    token_generator = invitation_tokens
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership"] = (
+            CityMembership.objects.select_related("city").filter(user=self.user).first()
+            if self.validlink
+            else None
+        )
+        return context
+
+    def form_valid(self, form):
+        token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        try:
+            user = accept_invitation(
+                user_id=self.user.pk, token=token, password=form.cleaned_data["new_password1"]
+            )
+        except InvitationLinkInvalid:
+            # Used in another tab a moment ago: say so, as for any used link.
+            self.validlink = False
+            return self.render_to_response(self.get_context_data())
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        auth_login(self.request, user, "django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, "Your password is set and you are signed in. Welcome!")
+        return HttpResponseRedirect(reverse("account:dashboard"))

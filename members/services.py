@@ -18,6 +18,7 @@ from cnca.notifications.services import queue_email, recently_queued
 from cnca.servicekit import publish_on_commit
 
 from .models import CityMembership, MemberCity, User
+from .tokens import invitation_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,103 @@ def unlock_login(*, email=None, ip_address=None):
     if ip_address:
         removed += axes_reset(ip=ip_address.strip())
     return removed
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+class InvitationError(Exception):
+    """The invitation cannot be sent; the message says why, for the admin."""
+
+
+class InvitationLinkInvalid(Exception):
+    """The invitation link is wrong, expired or used already."""
+
+
+def invite_city_staff(*, email, city, role=CityMembership.Role.STAFF, full_name="", invited_by):
+    """Create an account for a member city's staff member and email them a link.
+
+    The account has no usable password until they choose one through the
+    link. Inviting again someone who has not accepted yet sends a fresh link
+    (the earlier one keeps working until it expires or a password is set);
+    inviting someone who already uses the portal is refused, as is inviting
+    for a second city someone invited for another. Returns the user.
+    """
+    email = User.objects.normalize_email(email).strip()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, full_name=full_name)
+            user.set_unusable_password()
+            user.save()
+        elif not invitation_pending(user):
+            raise InvitationError(
+                f"{user.email} already has an account: they can sign in, or reset "
+                "their password from the sign-in page."
+            )
+        elif full_name and not user.full_name:
+            user.full_name = full_name
+            user.save(update_fields=["full_name"])
+        membership = CityMembership.objects.filter(user=user).select_related("city").first()
+        if membership is not None and membership.city_id != city.pk:
+            raise InvitationError(
+                f"{user.email} was invited for {membership.city}; a person acts for one city. "
+                "Change their city on their user page first."
+            )
+        CityMembership.objects.update_or_create(user=user, defaults={"city": city, "role": role})
+        send_invitation(user, invited_by=invited_by)
+    return user
+
+
+def send_invitation(user, *, invited_by):
+    """Queue the invitation email with a fresh single-use link (in a transaction).
+
+    The email is sensitive: the outbox never shows its link. Its key names the
+    person and the minute, never the token, so a double click sends one email.
+    """
+    if not invitation_pending(user):
+        raise InvitationError(f"{user.email} has already set a password.")
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_tokens.make_token(user)
+    path = reverse("account:accept_invitation", kwargs={"uidb64": uidb64, "token": token})
+    membership = CityMembership.objects.filter(user=user).select_related("city").first()
+    queue_email(
+        key=f"invitation:user={user.pk}:at={timezone.now():%Y%m%dT%H%M}",
+        to=user.email,
+        template="members/email/invitation",
+        context={
+            "user": user,
+            "city": membership.city if membership else None,
+            "invited_by": invited_by,
+            "accept_url": f"{settings.SITE_URL}{path}",
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "reason": "You get this email because the CNCA alliance staff invited you to "
+            "the portal.",
+        },
+        related=user,
+        sensitive=True,
+    )
+
+
+def invitation_pending(user):
+    """Invited and not yet accepted: no password chosen, never signed in."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def accept_invitation(*, user_id, token, password):
+    """Set the invited person's first password, if the link is still good.
+
+    The user row is locked and the token checked again inside the transaction,
+    so two submissions of one link cannot both succeed: the first changes the
+    password hash, which ends the token. Raises InvitationLinkInvalid.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None or not invitation_tokens.check_token(user, token):
+            raise InvitationLinkInvalid
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
 
 
 # --- Demo accounts --------------------------------------------------------------
