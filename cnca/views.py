@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberCity
+from members.worldmap import city_map
 
 from .content import alliance_facts, innovation_fund_summary
 from .health import run_checks
@@ -22,12 +23,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cities = list(
-            MemberCity.objects.current().only("name", "slug", "country", "founding_member")
+            MemberCity.objects.current().only(
+                "name", "slug", "country", "founding_member", "latitude", "longitude"
+            )
         )
         context.update(
             facts=alliance_facts(),
             fund_summary=innovation_fund_summary(),
             cities=cities,
+            city_map=city_map(cities),
             city_count=len(cities),
             founding_count=sum(1 for city in cities if city.founding_member),
             country_count=len({city.country.code for city in cities}),

@@ -56,3 +56,8 @@ def facts_section(name):
     """One top-level section of the data file (``innovation_fund``, ``news``,
     ``resources``), as a fresh copy."""
     return copy.deepcopy(_project_facts()[name])
+
+
+def alliance_launch_date():
+    """The day the founding cities launched the alliance (a date)."""
+    return _project_facts()["alliance"]["launched"]["date"]

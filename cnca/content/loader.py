@@ -12,6 +12,7 @@ over unchanged facts writes nothing.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -83,6 +84,7 @@ def sync_rows(model, key, rows, kind):
 
 def city_rows(facts):
     """The MemberCity fields the facts own, one dict per city."""
+    coordinates = facts.get("city_coordinates") or {}
     rows = []
     for city in facts["cities"]:
         row = {
@@ -97,6 +99,11 @@ def city_rows(facts):
             "reduction_percent": city["reduction_percent"],
             "target_source": city["source"] or "",
         }
+        # A city without coordinates in the facts keeps what an editor entered.
+        if city["name"] in coordinates:
+            latitude, longitude = coordinates[city["name"]]
+            row["latitude"] = Decimal(str(latitude))
+            row["longitude"] = Decimal(str(longitude))
         # A null join date means "not known": an editor may fill it in.
         if city.get("joined"):
             row["joined"] = city["joined"]
