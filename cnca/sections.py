@@ -8,6 +8,7 @@ gives way to its app's own view when that app's issue lands.
 
 from datetime import datetime
 
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from members.queries import city_urls_by_name
@@ -47,10 +48,19 @@ class NewsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["items"] = sorted(
-            facts_section("news"), key=lambda item: item["date"], reverse=True
-        )
+        items = sorted(facts_section("news"), key=lambda item: item["date"], reverse=True)
+        for item in items:
+            item["url"] = _page_url(item.get("page"))
+        context["items"] = items
         return context
+
+
+def _page_url(page):
+    """``"innovation_fund:index"`` or ``"members:city_detail london"`` as an address."""
+    if not page:
+        return None
+    name, *slug = page.split()
+    return reverse(name, kwargs={"slug": slug[0]} if slug else None)
 
 
 class ResourcesView(TemplateView):

@@ -130,9 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "account"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_URL = "account:login"
+LOGIN_REDIRECT_URL = "account:dashboard"
+LOGOUT_REDIRECT_URL = "cnca:home"
 CSRF_FAILURE_VIEW = "cnca.views.csrf_failure"
 
 # Login throttling: five failures for one username from one address locks that

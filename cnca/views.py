@@ -3,6 +3,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -56,6 +57,72 @@ class AboutView(AllianceFactsView):
 
 class ContactView(AllianceFactsView):
     template_name = "cnca/contact.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "cnca/privacy.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "cnca/accessibility.html"
+
+
+def _links(*pairs):
+    """(label, URL name) pairs as links, leaving out names no app provides yet."""
+    links = []
+    for label, name in pairs:
+        try:
+            links.append({"label": label, "url": reverse(name)})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+class SiteMapView(TemplateView):
+    """Every part of the site on one page, for people (sitemap.xml is for crawlers)."""
+
+    template_name = "cnca/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cities = MemberCity.objects.current().only("name", "slug")
+        context["groups"] = [
+            {
+                "title": "The alliance",
+                "links": _links(
+                    ("Home", "cnca:home"),
+                    ("About the alliance", "cnca:about"),
+                    ("Contact the alliance", "cnca:contact"),
+                ),
+            },
+            {
+                "title": "Its work",
+                "links": _links(
+                    ("Innovation Fund", "innovation_fund:index"),
+                    ("News", "news:index"),
+                    ("Resources", "resources:index"),
+                    ("Search", "search:index"),
+                ),
+            },
+            {
+                "title": "Member cities",
+                "links": _links(("All member cities", "members:city_list"))
+                + [{"label": city.name, "url": city.get_absolute_url()} for city in cities],
+            },
+            {
+                "title": "For member cities and the committee",
+                "links": _links(("Sign in", "account:login")),
+            },
+            {
+                "title": "This site",
+                "links": _links(
+                    ("Privacy notice", "cnca:privacy"),
+                    ("Accessibility statement", "cnca:accessibility"),
+                    ("Site map", "cnca:site_map"),
+                ),
+            },
+        ]
+        return context
 
 
 # Error pages in the site's own templates (templates/cnca/). Wired up in

@@ -1,15 +1,18 @@
-"""/account/: the dashboard, signing in and out, and passwords.
+"""/account/: the dashboard, signing in and out, and passwords (``account:`` names).
 
-The URL names are global (no app namespace) because django.contrib.auth and
-settings.LOGIN_URL expect ``login``, ``password_reset_done`` and so on.
+django.contrib.auth's views are given their success URLs in
+members/account_views.py, and LOGIN_URL and friends in the settings use these
+names, so nothing relies on the auth app's global names.
 """
 
 from django.urls import path
 
 from . import account_views as views
 
+app_name = "account"
+
 urlpatterns = [
-    path("", views.AccountView.as_view(), name="account"),
+    path("", views.AccountView.as_view(), name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -86,7 +86,7 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     form_class = EmailPasswordResetForm
-    success_url = reverse_lazy("password_reset_done")
+    success_url = reverse_lazy("account:password_reset_done")
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -100,7 +100,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
-    success_url = reverse_lazy("password_reset_complete")
+    success_url = reverse_lazy("account:password_reset_complete")
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -116,7 +116,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("password_change_done")
+    success_url = reverse_lazy("account:password_change_done")
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

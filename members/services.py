@@ -24,7 +24,7 @@ def send_password_reset(*, user, uidb64, token, site_root):
     holds the token, which changes with every request (it encodes the time), so
     asking twice sends two emails while a retried request sends one.
     """
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    path = reverse("account:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
     reset_url = f"{site_root}{path}"
     queue_email(
         key=f"password-reset:user={user.pk}:token={token}",

@@ -131,7 +131,14 @@ def supporters(db):
     SupporterFactory(name="Summit Foundation", role=Supporter.Role.FUNDER)
 
 
-PUBLIC_PAGES = ["home", "about", "contact", "login", "password_reset", "password_reset_done"]
+PUBLIC_PAGES = [
+    "cnca:home",
+    "cnca:about",
+    "cnca:contact",
+    "account:login",
+    "account:password_reset",
+    "account:password_reset_done",
+]
 
 
 @pytest.mark.django_db
@@ -146,7 +153,7 @@ def test_every_public_page_has_one_h1_and_the_landmarks(client, name, cities):
 
 
 def test_home_shows_the_mission_and_the_member_cities(client, cities):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("cnca:home"))
     assert response.status_code == 200
     page = assert_well_formed_page(response)
     assert page.headings[0] == (1, "Carbon Neutral Cities Alliance")
@@ -170,7 +177,7 @@ def test_home_needs_the_same_queries_for_5_and_50_cities(client, db):
     def queries_for_home():
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("home")).status_code == 200
+            assert client.get(reverse("cnca:home")).status_code == 200
         return len(captured)
 
     MemberCityFactory.create_batch(5)
@@ -182,13 +189,13 @@ def test_home_needs_the_same_queries_for_5_and_50_cities(client, db):
 
 
 def test_home_with_no_cities_yet(client, db):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("cnca:home"))
     assert response.status_code == 200
     assert "The member cities are not listed yet." in response.content.decode()
 
 
 def test_footer_names_the_staff_partners_and_funders(client, supporters):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("cnca:home")).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]
     assert (
         '<a href="https://www.usdn.org/" rel="noopener">'
@@ -201,13 +208,13 @@ def test_footer_names_the_staff_partners_and_funders(client, supporters):
 
 
 def test_footer_without_supporters_still_renders(client, db):
-    response = client.get(reverse("about"))
+    response = client.get(reverse("cnca:about"))
     assert response.status_code == 200
     assert "Funders</h2>" not in response.content.decode()
 
 
 def test_about_has_criteria_governance_and_joining(client, db):
-    response = client.get(reverse("about"))
+    response = client.get(reverse("cnca:about"))
     assert response.status_code == 200
     page = assert_well_formed_page(response)
     facts = alliance_facts()
@@ -224,19 +231,19 @@ def test_about_has_criteria_governance_and_joining(client, db):
 
 
 def test_contact_page(client, supporters):
-    response = client.get(reverse("contact"))
+    response = client.get(reverse("cnca:contact"))
     assert response.status_code == 200
     page = assert_well_formed_page(response)
     assert page.headings[0] == (1, "Contact the alliance")
     html = response.content.decode()
     assert "Urban Sustainability Directors Network" in html
-    assert reverse("login") in html
+    assert reverse("account:login") in html
 
 
 def test_contact_page_for_a_signed_in_user_links_the_account(client, db):
     client.force_login(UserFactory())
-    html = client.get(reverse("contact")).content.decode()
-    assert f'<a href="{reverse("account")}">your account</a>' in html
+    html = client.get(reverse("cnca:contact")).content.decode()
+    assert f'<a href="{reverse("account:dashboard")}">your account</a>' in html
 
 
 @pytest.mark.parametrize(
@@ -246,6 +253,9 @@ def test_contact_page_for_a_signed_in_user_links_the_account(client, db):
         ("/contact/", [("page", "Contact")]),
         ("/cities/", [("page", "Cities")]),
         ("/cities/portland/", [("true", "Cities")]),
+        ("/cities/?page=1", [("page", "Cities")]),
+        ("/innovation-fund/", [("page", "Innovation Fund")]),
+        ("/account/login/", [("page", "Sign in")]),
         ("/", []),
     ],
 )
@@ -255,19 +265,41 @@ def test_the_current_section_is_marked_in_the_nav(client, cities, path, current)
     assert outline(response).aria_current == current
 
 
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/account/", [("page", "Your account")]),
+        ("/account/password/change/", [("true", "Your account")]),
+        ("/about/", [("page", "About")]),
+    ],
+)
+def test_the_account_section_is_marked_for_a_signed_in_user(client, db, path, current):
+    client.force_login(UserFactory())
+    response = client.get(path)
+    assert response.status_code == 200
+    assert outline(response).aria_current == current
+
+
+def test_a_page_that_matches_no_url_marks_nothing(client, db):
+    # The 404 page has no resolver match: it must render, with no item current.
+    response = client.get("/cities-of-atlantis/")
+    assert response.status_code == 404
+    assert outline(response).aria_current == []
+
+
 def test_the_header_offers_sign_in_or_sign_out(client, db):
-    html = client.get(reverse("home")).content.decode()
-    assert f'<a href="{reverse("login")}">Sign in</a>' in html
+    html = client.get(reverse("cnca:home")).content.decode()
+    assert f'<a href="{reverse("account:login")}">Sign in</a>' in html
     assert "Sign out" not in html
     client.force_login(UserFactory())
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("cnca:home")).content.decode()
     assert "Your account</a>" in html
-    assert f'action="{reverse("logout")}"' in html
+    assert f'action="{reverse("account:logout")}"' in html
     assert ">Sign out</button>" in html
 
 
 def test_pages_link_the_stylesheet_and_no_outside_assets(client, db):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("cnca:home")).content.decode()
     assert 'href="/static/css/site.css"' in html
     assert not re.search(r'(src|href)="(https?:)?//(?!www\.usdn)', html)
 

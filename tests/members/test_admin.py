@@ -1,8 +1,6 @@
 """The members admin: search, filters, and changelists whose cost does not grow."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import MemberCity
@@ -13,6 +11,7 @@ from tests.factories import (
     SupporterFactory,
     UserFactory,
 )
+from tests.querycount import queries_of_get
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,6 @@ pytestmark = pytest.mark.django_db
 def staff_client(client):
     client.force_login(StaffUserFactory())
     return client
-
-
-def changelist_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(
@@ -43,9 +34,9 @@ def test_changelist_queries_do_not_grow_with_rows(staff_client, model, make_rows
     url = reverse(f"admin:members_{model}_changelist")
 
     make_rows(5)
-    small = changelist_queries(staff_client, url)
+    small = queries_of_get(staff_client, url)
     make_rows(45)
-    large = changelist_queries(staff_client, url)
+    large = queries_of_get(staff_client, url)
 
     assert small == large
 

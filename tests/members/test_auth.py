@@ -33,7 +33,7 @@ def member():
 
 
 def sign_in(client, email, password=TEST_PASSWORD, **extra):
-    return client.post(reverse("login"), {"username": email, "password": password, **extra})
+    return client.post(reverse("account:login"), {"username": email, "password": password, **extra})
 
 
 def h1_of(response):
@@ -46,7 +46,7 @@ def h1_of(response):
 
 
 def test_login_page_labels_the_field_as_email(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account:login"))
     assert response.status_code == 200
     html = response.content.decode()
     assert h1_of(response) == "Sign in"
@@ -54,14 +54,14 @@ def test_login_page_labels_the_field_as_email(client):
     assert 'type="email" name="username"' in html
     assert '<label for="id_password">Password</label>' in html
     assert 'autocomplete="current-password"' in html
-    assert f'href="{reverse("password_reset")}"' in html
+    assert f'href="{reverse("account:password_reset")}"' in html
     assert "<main" in html
 
 
 def test_sign_in_with_email_goes_to_the_account(client, member):
     response = sign_in(client, "ana@portland.example")
     assert response.status_code == 302
-    assert response.url == reverse("account")
+    assert response.url == reverse("account:dashboard")
     assert get_user(client) == member
     page = client.get(response.url)
     html = page.content.decode()
@@ -83,7 +83,7 @@ def test_sign_in_returns_to_the_page_asked_for(client, member):
 
 def test_sign_in_refuses_a_redirect_to_another_site(client, member):
     response = sign_in(client, member.email, next="https://evil.example/")
-    assert response.url == reverse("account")
+    assert response.url == reverse("account:dashboard")
 
 
 def test_wrong_password_shows_an_error_summary(client, member):
@@ -99,7 +99,7 @@ def test_wrong_password_shows_an_error_summary(client, member):
 
 
 def test_empty_form_ties_each_error_to_its_field(client):
-    response = client.post(reverse("login"), {"username": "", "password": ""})
+    response = client.post(reverse("account:login"), {"username": "", "password": ""})
     assert response.status_code == 200
     html = response.content.decode()
     assert '<a href="#id_username">Email address: This field is required.</a>' in html
@@ -111,9 +111,9 @@ def test_empty_form_ties_each_error_to_its_field(client):
 
 def test_a_signed_in_user_is_sent_on_from_the_login_page(client, member):
     client.force_login(member)
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account:login"))
     assert response.status_code == 302
-    assert response.url == reverse("account")
+    assert response.url == reverse("account:dashboard")
 
 
 # --- Signing out ----------------------------------------------------------------------
@@ -121,22 +121,22 @@ def test_a_signed_in_user_is_sent_on_from_the_login_page(client, member):
 
 def test_sign_out_is_a_post_and_says_so(client, member):
     client.force_login(member)
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("account:logout"))
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("cnca:home")
     assert not get_user(client).is_authenticated
-    home = client.get(reverse("home"))
+    home = client.get(reverse("cnca:home"))
     assert "You are signed out." in home.content.decode()
 
 
 def test_sign_out_page_offers_the_button(client, member):
     client.force_login(member)
-    response = client.get(reverse("logout"))
+    response = client.get(reverse("account:logout"))
     assert response.status_code == 200
     assert h1_of(response) == "Sign out"
     assert get_user(client).is_authenticated  # a GET changes nothing
     client.logout()
-    response = client.get(reverse("logout"))
+    response = client.get(reverse("account:logout"))
     assert h1_of(response) == "You are signed out"
 
 
@@ -144,16 +144,16 @@ def test_sign_out_page_offers_the_button(client, member):
 
 
 def test_account_requires_sign_in(client):
-    response = client.get(reverse("account"))
+    response = client.get(reverse("account:dashboard"))
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={reverse('account')}"
+    assert response.url == f"{reverse('account:login')}?next={reverse('account:dashboard')}"
     login_page = client.get(response.url)
     assert "Sign in to see that page." in login_page.content.decode()
 
 
 def test_account_shows_the_user_city_and_role(client, member):
     client.force_login(member)
-    response = client.get(reverse("account"))
+    response = client.get(reverse("account:dashboard"))
     assert response.status_code == 200
     assert h1_of(response) == "Your account"
     html = response.content.decode()
@@ -162,13 +162,13 @@ def test_account_shows_the_user_city_and_role(client, member):
     assert '<a href="/cities/portland/">Portland</a>' in html
     assert "Lead contact" in html
     assert "Your proposals arrive with the Innovation Fund" in html
-    assert f'href="{reverse("password_change")}"' in html
+    assert f'href="{reverse("account:password_change")}"' in html
     assert 'aria-current="page">Your account</a>' in html
 
 
 def test_account_of_a_user_without_a_city(client):
     client.force_login(UserFactory())
-    html = client.get(reverse("account")).content.decode()
+    html = client.get(reverse("account:dashboard")).content.decode()
     assert "Not linked to a member city" in html
     assert "Your proposals arrive with the Innovation Fund" in html
 
@@ -176,7 +176,7 @@ def test_account_of_a_user_without_a_city(client):
 def test_account_page_queries_are_few(client, member, django_assert_max_num_queries):
     client.force_login(member)
     with django_assert_max_num_queries(4):  # session, user, membership with city, supporters
-        assert client.get(reverse("account")).status_code == 200
+        assert client.get(reverse("account:dashboard")).status_code == 200
 
 
 # --- Password reset -------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_account_page_queries_are_few(client, member, django_assert_max_num_quer
 def request_reset(client, data):
     """Ask for a reset link; the outbox sends it when the request's transaction commits."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("password_reset"), data)
+        return client.post(reverse("account:password_reset"), data)
 
 
 def reset_link_from(message):
@@ -197,7 +197,7 @@ def reset_link_from(message):
 def test_password_reset_sends_one_mail_whose_link_works(client, member):
     response = request_reset(client, {"email": "ana@portland.example"})
     assert response.status_code == 302
-    assert response.url == reverse("password_reset_done")
+    assert response.url == reverse("account:password_reset_done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ana@portland.example"]
@@ -219,7 +219,7 @@ def test_password_reset_sends_one_mail_whose_link_works(client, member):
 
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("password_reset_complete")
+    assert response.url == reverse("account:password_reset_complete")
     assert h1_of(client.get(response.url)) == "Your new password is saved"
 
     assert sign_in(client, member.email, NEW_PASSWORD).status_code == 302
@@ -241,7 +241,7 @@ def test_password_reset_link_works_only_once(client, member):
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db):
     response = request_reset(client, {"email": "nobody@example.org"})
     assert response.status_code == 302
-    assert response.url == reverse("password_reset_done")
+    assert response.url == reverse("account:password_reset_done")
     assert mail.outbox == []
     done = client.get(response.url)
     assert h1_of(done) == "Check your email"
@@ -275,11 +275,11 @@ def test_new_password_mismatch_is_explained(client, member):
 
 def test_password_change(client, member):
     client.force_login(member)
-    response = client.get(reverse("password_change"))
+    response = client.get(reverse("account:password_change"))
     assert response.status_code == 200
     assert h1_of(response) == "Change your password"
     response = client.post(
-        reverse("password_change"),
+        reverse("account:password_change"),
         {
             "old_password": TEST_PASSWORD,
             "new_password1": NEW_PASSWORD,
@@ -287,7 +287,7 @@ def test_password_change(client, member):
         },
     )
     assert response.status_code == 302
-    assert response.url == reverse("password_change_done")
+    assert response.url == reverse("account:password_change_done")
     assert h1_of(client.get(response.url)) == "Your password is changed"
     # Still signed in here; the new password works from elsewhere, the old one does not.
     assert get_user(client) == member
@@ -299,7 +299,7 @@ def test_password_change(client, member):
 def test_password_change_with_a_wrong_old_password(client, member):
     client.force_login(member)
     response = client.post(
-        reverse("password_change"),
+        reverse("account:password_change"),
         {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 200
@@ -307,9 +307,9 @@ def test_password_change_with_a_wrong_old_password(client, member):
 
 
 def test_password_change_requires_sign_in(client):
-    response = client.get(reverse("password_change"))
+    response = client.get(reverse("account:password_change"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account:login"))
 
 
 # --- Lockout (django-axes) -----------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_five_bad_attempts_lock_the_account_out(client, member):
     html = locked.content.decode()
     assert "There have been 5 unsuccessful attempts" in html
     assert "Wait <strong>1 hour</strong>" in html
-    assert f'href="{reverse("password_reset")}"' in html
+    assert f'href="{reverse("account:password_reset")}"' in html
     assert '<main id="main"' in html
     # Even the right password is refused now.
     response = sign_in(client, member.email)

@@ -1,0 +1,98 @@
+"""The admin for rounds and criteria: alliance staff (superusers) only.
+
+Committee members are staff users too; they reach proposals through the
+committee's own pages (another issue), never the round settings.
+"""
+
+import zoneinfo
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Criterion, FundRound, validate_time_zone
+
+
+class AllianceStaffOnly:
+    """Only alliance staff (superusers) see or change these models."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+class CriterionInline(AllianceStaffOnly, admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["stage", "position", "name", "guidance", "weight", "scale_max"]
+
+
+@admin.register(FundRound)
+class FundRoundAdmin(AllianceStaffOnly, admin.ModelAdmin):
+    list_display = ["name", "year", "phase_label", "loi_deadline", "is_demo", "is_historical"]
+    list_filter = ["is_demo", "is_historical", "year"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CriterionInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "year", "description", "is_demo", "is_historical")}),
+        ("Money", {"fields": ("budget_usd", "max_award_usd")}),
+        (
+            "Timeline",
+            {
+                "description": "Each date must come after the ones above it. Times are "
+                "entered and shown in the round's time zone.",
+                "fields": (
+                    "time_zone",
+                    "call_opens_at",
+                    "loi_deadline",
+                    "loi_scoring_deadline",
+                    "finalists_announced_at",
+                    "full_proposal_deadline",
+                    "full_scoring_deadline",
+                    "awards_announced_at",
+                    "dates_to_the_day",
+                    "reminder_offsets",
+                ),
+            },
+        ),
+    )
+
+    @admin.display(description="phase")
+    def phase_label(self, fund_round):
+        return fund_round.phase.label
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Dates are typed and shown in the round's own zone: the one being
+        # submitted, else the saved one.
+        zone_name = request.POST.get("time_zone")
+        if not zone_name and object_id:
+            zone_name = (
+                FundRound.objects.filter(pk=object_id).values_list("time_zone", flat=True).first()
+            )
+        try:
+            validate_time_zone(zone_name or "UTC")
+            zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+        except ValidationError:
+            zone = zoneinfo.ZoneInfo("UTC")
+        with timezone.override(zone):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(AllianceStaffOnly, admin.ModelAdmin):
+    list_display = ["name", "round", "stage", "weight", "scale_max", "position"]
+    list_filter = ["stage", "round"]
+    list_select_related = ["round"]
+    search_fields = ["name", "guidance"]
