@@ -6,6 +6,7 @@ runs on SQLite with Celery tasks executed eagerly, so `make run` needs no
 services.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -15,6 +16,30 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+
+def _dotenv_path():
+    """The `.env` file to read, or None: see "Development settings" in the README.
+
+    ``DJANGO_ENV_FILE`` names another file, or none when empty. By default the
+    checkout's `.env` (written by `make run`) is read, except under pytest: the
+    test suite sees only the real environment, exactly as in CI, so a
+    developer's `.env` never changes what the tests run against.
+    """
+    if "DJANGO_ENV_FILE" in os.environ:
+        named = os.environ["DJANGO_ENV_FILE"].strip()
+        if named and not Path(named).is_file():
+            raise ImproperlyConfigured(f"DJANGO_ENV_FILE names {named}, which is not a file.")
+        return Path(named) if named else None
+    if "PYTEST_VERSION" in os.environ:
+        return None
+    return BASE_DIR / ".env"
+
+
+# Development convenience: variables from `.env`, if present. Real environment
+# variables always win (overwrite=False), so production is never changed by it.
+if (_dotenv := _dotenv_path()) is not None and _dotenv.is_file():
+    environ.Env.read_env(_dotenv, overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -265,6 +290,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Proposal attachments (innovation_fund/uploads.py): the largest file, and the
+# most pixels an image may have (a small file can decode into a huge image).
+FUND_UPLOAD_MAX_BYTES = env.int("FUND_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FUND_UPLOAD_MAX_PIXELS = env.int("FUND_UPLOAD_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -65,7 +65,14 @@ _OURS = {
     "EMAIL_URL",
     "HTTPS",
     "SECURE_SSL_REDIRECT",
+    "DJANGO_ENV_FILE",
 }
+
+
+def write_env_file(tmp_path, text):
+    path = tmp_path / "dev.env"
+    path.write_text(text)
+    return str(path)
 
 
 def read_settings(env):
@@ -88,6 +95,53 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_dotenv_file_makes_manage_py_work_as_under_make(tmp_path):
+    dotenv = write_env_file(tmp_path, "# written by make run\nDJANGO_DEBUG=true\n")
+
+    result = run({"DJANGO_ENV_FILE": dotenv}, "manage.py", "check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read_settings({"DJANGO_ENV_FILE": dotenv})["debug"] is True
+
+
+def test_without_a_dotenv_file_a_missing_secret_key_still_refuses():
+    result = run({"DJANGO_ENV_FILE": ""}, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_real_environment_variables_win_over_the_dotenv_file(tmp_path):
+    dotenv = write_env_file(tmp_path, "DJANGO_DEBUG=true\nALLOWED_HOSTS=dev.example\n")
+    env = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    env["DJANGO_DEBUG"] = "false"
+
+    refused = run({**env, "DJANGO_ENV_FILE": dotenv}, "manage.py", "check")
+    production = read_settings({**PRODUCTION, "DJANGO_DEBUG": "false", "DJANGO_ENV_FILE": dotenv})
+
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
+    assert production["debug"] is False
+    assert production["allowed_hosts"] == ["portal.example.org"]
+
+
+def test_a_named_dotenv_file_that_does_not_exist_is_an_error(tmp_path):
+    result = run({"DJANGO_ENV_FILE": str(tmp_path / "missing.env")}, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "is not a file" in result.stderr
+
+
+def test_the_checkouts_dotenv_is_read_by_default_but_never_by_the_tests(monkeypatch):
+    from cnca import settings as settings_module
+
+    monkeypatch.delenv("DJANGO_ENV_FILE", raising=False)
+    assert settings_module._dotenv_path() is None  # pytest is running
+
+    monkeypatch.delenv("PYTEST_VERSION")
+    assert settings_module._dotenv_path() == ROOT / ".env"
 
 
 def test_production_reads_services_from_the_environment():
