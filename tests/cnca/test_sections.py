@@ -32,7 +32,7 @@ def test_fund_page_shows_the_record_and_the_rounds_newest_first(client, cities):
     # Round 3's awards are all published: they add up to the money available.
     assert "Thermal Decarbonization Initiative for Cities - Phase 2" in html
     assert "US$200,000" in html
-    assert '<td class="number" data-label="Total">US$650,000</td>' in html
+    assert '<td class="number">US$650,000</td>' in html
     # Round 2: one published amount, the others a dash explained once under the
     # table; the round's total is the record's.
     assert "London Energiesprong Trial Project" in html
