@@ -1,25 +1,29 @@
-"""Serve uploaded files so that none of them can act as a page of the site.
+"""Serve public uploads so that none of them can act as a page of the site.
 
-Uploads come from people (city photos now, proposal attachments later). A file
+Uploads come from people (city photos now, proposal attachments later). Only
+files inside a public folder of MEDIA_ROOT are served here, judged after the
+path is resolved (``..``, ``%2e%2e``, symlinks: cnca/private_files.py). A file
 is served with a content type chosen from a short list by its extension, never
 sniffed by the browser (nosniff), inside a CSP sandbox; anything not on the
-list is a download. In production a front server or object storage may serve
-MEDIA_URL instead, with the same headers (docs/operations.md).
+list is a download. Private uploads go through ``serve_private_file`` instead.
+In production a front server or object storage may serve MEDIA_URL, with the
+same headers (docs/operations.md).
 """
 
 from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.utils._os import safe_join
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from .private_files import protect, resolve_inside
+
+# Folders of MEDIA_ROOT anyone may read. Uploads elsewhere (proposal
+# attachments) are private and go through cnca.private_files.serve_private_file.
+PUBLIC_FOLDERS = ("cities",)
 
 # Types a browser may display inline: images and PDF, never HTML, SVG or XML
 # (all three can carry script).
-# Folders of MEDIA_ROOT anyone may read. Uploads elsewhere (proposal
-# attachments, later) are private by default and need a view that checks who asks.
-PUBLIC_FOLDERS = ("cities/",)
-
 INLINE_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -30,15 +34,22 @@ INLINE_TYPES = {
 }
 
 
-@require_GET
+def public_file(path):
+    """The resolved file for a /media/ path, or None unless it is inside a public folder."""
+    root = Path(settings.MEDIA_ROOT)
+    full_path = resolve_inside(root, path)
+    if full_path is None or not full_path.is_file():
+        return None
+    for folder in PUBLIC_FOLDERS:
+        if resolve_inside(root / folder, full_path) is not None:
+            return full_path
+    return None
+
+
+@require_safe
 def serve_media(request, path):
-    if not path.startswith(PUBLIC_FOLDERS):
-        raise Http404("No such file.")
-    try:
-        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
-    except ValueError:  # the path climbs out of MEDIA_ROOT
-        raise Http404("No such file.") from None
-    if not full_path.is_file():
+    full_path = public_file(path)
+    if full_path is None:
         raise Http404("No such file.")
     content_type = INLINE_TYPES.get(full_path.suffix.lower())
     response = FileResponse(
@@ -46,7 +57,5 @@ def serve_media(request, path):
         as_attachment=content_type is None,
         content_type=content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return protect(response)

@@ -1,4 +1,4 @@
-"""The Innovation Fund, News and Resources pages, read from the public record.
+"""The Innovation Fund and Resources pages, read from the public record.
 
 Until those apps have their own models and pages, these show what the data file
 (cnca/content/cnca-facts.yaml) records of each section, every fact with its
@@ -8,7 +8,6 @@ gives way to its app's own view when that app's issue lands.
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.views.generic import TemplateView
 
 from members.queries import city_urls_by_name
@@ -39,28 +38,6 @@ class InnovationFundView(TemplateView):
         context["fund"] = fund
         context["rounds"] = list(reversed(fund["rounds"]))
         return context
-
-
-class NewsView(TemplateView):
-    """The alliance's dated milestones, newest first."""
-
-    template_name = "cnca/sections/news.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        items = sorted(facts_section("news"), key=lambda item: item["date"], reverse=True)
-        for item in items:
-            item["url"] = _page_url(item.get("page"))
-        context["items"] = items
-        return context
-
-
-def _page_url(page):
-    """``"innovation_fund:index"`` or ``"members:city_detail london"`` as an address."""
-    if not page:
-        return None
-    name, *slug = page.split()
-    return reverse(name, kwargs={"slug": slug[0]} if slug else None)
 
 
 class ResourcesView(TemplateView):

@@ -132,14 +132,36 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An outage or a hung Redis degrades pages to the database, never a 500
+            # (cnca/cache.py); these timeouts bound what one cache call can cost.
+            "BACKEND": "cnca.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "cnca",
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=10.0),
+            },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In-memory, one per process: a save in one process cannot clear the others'
+    # copies, so nothing is kept longer than a minute.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 60,
+        }
+    }
+
+# /healthz (cnca/health.py): seconds each service may take to answer, and how
+# long a process reuses its last answer. The checks' details (backends,
+# exception names) are shown to staff, or to a request whose X-Healthz-Token
+# header carries HEALTHZ_TOKEN; everyone else sees only the states.
+HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.5)
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Users and login ----------------------------------------------------------
 
@@ -229,6 +251,9 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Outside debug, running without a broker is a deploy-check error (cnca/checks.py)
+# unless chosen on purpose here.
+CELERY_EAGER_IN_PRODUCTION = env.bool("CELERY_EAGER_IN_PRODUCTION", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 # The queue the portal's tasks go to and its workers read (the benchmark uses its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -289,6 +314,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Private uploads (cnca/private_files.py): with a prefix such as "/_private/",
+# Django only checks and answers X-Accel-Redirect; nginx sends the file from an
+# `internal` location aliased to MEDIA_ROOT (docs/operations.md). Empty: Django
+# streams the file itself.
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Proposal attachments (innovation_fund/uploads.py): the largest file, and the
 # most pixels an image may have (a small file can decode into a huge image).

@@ -43,7 +43,7 @@ urlpatterns = [
     path("", include((site_patterns, "cnca"))),
     path("cities/", include("members.urls")),
     path("innovation-fund/", section(sections.InnovationFundView, "innovation_fund")),
-    path("news/", section(sections.NewsView, "news")),
+    path("news/", include("news.urls")),
     path("resources/", section(sections.ResourcesView, "resources")),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),

@@ -1,23 +1,26 @@
 """The site's own pages: home, about, contact, errors, health and robots."""
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from members.models import MemberCity
 from members.worldmap import city_map
+from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
 from .health import run_checks
 
 
 class HomeView(TemplateView):
-    """The alliance's mission and a highlight of its member cities (one query)."""
+    """The alliance's mission, its member cities and the latest news (two queries)."""
 
     template_name = "cnca/home.html"
 
@@ -36,6 +39,7 @@ class HomeView(TemplateView):
             city_count=len(cities),
             founding_count=sum(1 for city in cities if city.founding_member),
             country_count=len({city.country.code for city in cities}),
+            latest_news=latest_news(3),
         )
         return context
 
@@ -151,18 +155,28 @@ def server_error(request):
     return HttpResponse(loader.get_template("cnca/500.html").render(), status=500)
 
 
+def may_see_health_details(request):
+    """Backend and exception names help an attacker; only staff or the token holder see them."""
+    token = settings.HEALTHZ_TOKEN
+    if token and constant_time_compare(request.headers.get("X-Healthz-Token", ""), token):
+        return True
+    return request.user.is_staff
+
+
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """The state of the database, cache and broker: 200 when all that is configured answers."""
     healthy, checks = run_checks()
+    if not may_see_health_details(request):
+        checks = {name: {"state": check["state"]} for name, check in checks.items()}
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

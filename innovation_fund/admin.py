@@ -6,11 +6,12 @@ committee's own pages (another issue), never the round settings.
 
 import zoneinfo
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Criterion, FundRound, validate_time_zone
+from .models import Award, AwardLink, Criterion, FundRound, validate_time_zone
 
 
 class AllianceStaffOnly:
@@ -67,6 +68,7 @@ class FundRoundAdmin(AllianceStaffOnly, admin.ModelAdmin):
                 ),
             },
         ),
+        ("Selection committee", {"fields": ("reviewers_per_proposal",)}),
     )
 
     @admin.display(description="phase")
@@ -96,3 +98,41 @@ class CriterionAdmin(AllianceStaffOnly, admin.ModelAdmin):
     list_filter = ["stage", "round"]
     list_select_related = ["round"]
     search_fields = ["name", "guidance"]
+
+
+class AwardLinkInline(AllianceStaffOnly, admin.TabularInline):
+    model = AwardLink
+    extra = 0
+    fields = ["position", "label", "url"]
+
+
+@admin.register(Award)
+class AwardAdmin(AllianceStaffOnly, admin.ModelAdmin):
+    list_display = ["title", "round", "lead_city", "amount_usd", "announced_on"]
+    list_filter = ["round", "themes"]
+    list_select_related = ["round", "lead_city"]
+    search_fields = ["title", "lead_city__name", "public_summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["lead_city", "partner_cities"]
+    raw_id_fields = ["proposal"]
+    inlines = [AwardLinkInline]
+    fields = [
+        "round",
+        "proposal",
+        "title",
+        "slug",
+        "lead_city",
+        "partner_cities",
+        "other_partners",
+        "amount_usd",
+        "co_funding_usd",
+        "themes",
+        "announced_on",
+        "public_summary",
+        "source",
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "themes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -142,6 +142,11 @@ class FundRound(models.Model):
         validators=[validate_reminder_offsets],
         help_text="Days before each deadline at which reminders go out, e.g. [14, 3, 1].",
     )
+    reviewers_per_proposal = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many committee members score each proposal at each stage.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,6 +254,15 @@ class FundRound(models.Model):
         if stage == Stage.LOI:
             return self.call_opens_at is not None and now >= self.call_opens_at
         return True
+
+    def scoring_deadline_for(self, stage):
+        return self.loi_scoring_deadline if stage == Stage.LOI else self.full_scoring_deadline
+
+    def scoring_open_at(self, stage, now):
+        """True while reviews of ``stage`` may be saved: before its scoring deadline, to
+        the second. No deadline set means not locked yet."""
+        deadline = self.scoring_deadline_for(stage)
+        return deadline is None or now < deadline
 
     def next_deadline_at(self, now):
         """(label, moment) of the next applicant deadline after ``now``, or None."""
@@ -493,3 +507,119 @@ class StatusChange(StatusChangeBase):
 
     class Meta(StatusChangeBase.Meta):
         verbose_name = "status change"
+
+
+# --- The public record of awards --------------------------------------------------------
+
+
+class Theme(models.Model):
+    """One of the fixed themes awards are tagged with (rows made by a migration)."""
+
+    class Slug(models.TextChoices):
+        BUILDINGS = "buildings", "Buildings"
+        TRANSPORT = "transport", "Transport"
+        ENERGY = "energy", "Energy"
+        WASTE_AND_FOOD = "waste-and-food", "Waste and food"
+        FINANCE = "finance", "Finance"
+        PROCUREMENT = "procurement", "Procurement"
+        OTHERS = "others", "Others"
+
+    slug = models.SlugField(max_length=30, unique=True, choices=Slug.choices)
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Award(models.Model):
+    """A grant as the public sees it.
+
+    Made by awarding a proposal (the committee's release of decisions), or
+    imported from the public record for past rounds, which have no proposal.
+    The public pages read awards, never proposals. ``amount_usd`` is null when
+    no figure was published: never 0.
+    """
+
+    proposal = models.OneToOneField(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award",
+        help_text="Empty for awards imported from the public record.",
+    )
+    round = models.ForeignKey(FundRound, on_delete=models.PROTECT, related_name="awards")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    lead_city = models.ForeignKey(MemberCity, on_delete=models.PROTECT, related_name="awards_led")
+    partner_cities = models.ManyToManyField(MemberCity, blank=True, related_name="awards_partnered")
+    other_partners = models.TextField(
+        blank=True, help_text="Non-member cities and organisations, one per line."
+    )
+    amount_usd = models.DecimalField(
+        "amount (USD)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leave empty when the amount was not published (never 0).",
+    )
+    co_funding_usd = models.DecimalField(
+        "co-funding (USD)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="awards")
+    announced_on = models.DateField(null=True, blank=True)
+    public_summary = models.TextField(blank=True)
+    source = models.TextField(
+        blank=True, help_text="Where the facts come from. Staff only, never shown publicly."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_usd__isnull=True) | Q(amount_usd__gt=0),
+                name="award_amount_positive_or_unknown",
+            ),
+            models.CheckConstraint(
+                condition=Q(co_funding_usd__isnull=True) | Q(co_funding_usd__gte=0),
+                name="award_co_funding_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AwardLink(models.Model):
+    """A public link to what an award produced (a report, a tool, a news story)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="outcome_links")
+    label = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["award", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+# The selection committee's models live in their own module; importing them here
+# registers them with the app.
+from .committee.models import (  # noqa: E402, F401
+    Assignment,
+    CommitteeAuditEntry,
+    CommitteeMember,
+    Conflict,
+    Decision,
+    Review,
+    Score,
+)

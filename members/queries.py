@@ -8,7 +8,12 @@ SUPPORTERS_CACHE_KEY = "members:supporters-by-role"
 
 
 def supporters_by_role():
-    """Supporters grouped by role, cached: they change a few times a year."""
+    """Supporters grouped by role, cached: they change a few times a year.
+
+    Kept for the cache's default timeout: forgotten on every save (signals.py)
+    in a shared Redis; at most a minute in a per-process memory cache, which a
+    save in another process cannot clear.
+    """
     supporters = cache.get(SUPPORTERS_CACHE_KEY)
     if supporters is None:
         supporters = {role: [] for role in Supporter.Role.values}
@@ -20,7 +25,7 @@ def supporters_by_role():
                     "website": supporter.website,
                 }
             )
-        cache.set(SUPPORTERS_CACHE_KEY, supporters, 3600)
+        cache.set(SUPPORTERS_CACHE_KEY, supporters)
     return supporters
 
 

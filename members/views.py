@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from news.queries import news_for_city
+
 from .filters import CityFilter
 from .models import MemberCity
 from .timeline import commitment_timeline, is_fully_dated
@@ -56,4 +58,5 @@ class CityDetailView(DetailView):
         # The timeline quotes each dated clause of the target; a target with an
         # undated clause is also shown whole, so nothing of it is lost.
         context["target_in_timeline"] = is_fully_dated(city.target)
+        context["city_news"] = news_for_city(city)
         return context

@@ -84,9 +84,22 @@ def eager_celery():
     app.conf.task_always_eager = saved
 
 
+@pytest.fixture
+def hanging_server():
+    """A TCP server that accepts and never answers (tests/netfaults.py)."""
+    from .netfaults import HangingServer
+
+    server = HangingServer()
+    yield server
+    server.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached reads must not leak from one test into another."""
+    from cnca.health import forget_last_result
+
     cache.clear()
+    forget_last_result()  # /healthz keeps its last answer a few seconds
     yield
     cache.clear()

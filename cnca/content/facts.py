@@ -88,8 +88,12 @@ def research_notes(facts=None):
             if key in NOTE_KEYS:
                 notes.append(value)
             elif key == "source":
-                notes.extend(re.findall(r"\(([^)]*)\)", value))
-                notes.extend(re.findall(r"\b[\w-]+\.(?:txt|ya?ml)\b", value))
+                for part in value.split(";"):
+                    own_file = re.match(r"\s*([\w-]+\.(?:txt|ya?ml))\b", part)
+                    if own_file:  # "(what the file is)" after it describes, not remarks
+                        notes.append(own_file.group(1))
+                    else:
+                        notes.extend(re.findall(r"\(([^)]*)\)", part))
 
     walk(_project_facts() if facts is None else facts)
     return notes

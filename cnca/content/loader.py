@@ -12,12 +12,15 @@ over unchanged facts writes nothing.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from members.models import MemberCity, Supporter
+from news.models import NewsItem, Tag
 
 from .facts import load_facts
 
@@ -140,7 +143,62 @@ def load_supporters(facts):
     return sync_rows(Supporter, "name", supporter_rows(facts), "supporters")
 
 
-STEPS = [load_cities, load_supporters]
+def news_rows(facts):
+    """The NewsItem fields the facts own: published at the start of their day (UTC)."""
+    return [
+        {
+            "slug": item["slug"],
+            "title": item["title"],
+            "status": NewsItem.Status.PUBLISHED,
+            "publish_at": datetime.combine(item["date"], time.min, tzinfo=UTC),
+            "summary": " ".join(item["summary"].split()),
+            "body": item["body"].strip(),
+            "source_title": item.get("source_title") or "",
+            "source_url": item.get("source_url") or "",
+            # History, not an announcement: nobody is emailed about it.
+            "email_subscribers": False,
+        }
+        for item in facts["news"]
+    ]
+
+
+def load_news(facts):
+    """The dated news of the facts, with their topics and cities.
+
+    Topics and cities named in the facts are added to an item, never taken
+    away: what an editor linked in the admin stays.
+    """
+    result = sync_rows(NewsItem, "slug", news_rows(facts), "news")
+    items = NewsItem.objects.in_bulk([item["slug"] for item in facts["news"]], field_name="slug")
+    names = {name for item in facts["news"] for name in item.get("tags") or []}
+    tags = {}
+    for name in sorted(names):
+        tags[name], _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    city_slugs = {slug for item in facts["news"] for slug in item.get("cities") or []}
+    cities = MemberCity.objects.in_bulk(city_slugs, field_name="slug")
+    if missing := city_slugs - cities.keys():
+        raise ContentError(f"news: no city with the slug {', '.join(sorted(missing))}")
+    # Only links that are missing are written: a reload of unchanged facts writes nothing.
+    linked_tags = set(NewsItem.tags.through.objects.values_list("newsitem_id", "tag_id"))
+    linked_cities = set(NewsItem.cities.through.objects.values_list("newsitem_id", "membercity_id"))
+    for item in facts["news"]:
+        news_item = items[item["slug"]]
+        if new_tags := [
+            tags[name]
+            for name in item.get("tags") or []
+            if (news_item.pk, tags[name].pk) not in linked_tags
+        ]:
+            news_item.tags.add(*new_tags)
+        if new_cities := [
+            cities[slug]
+            for slug in item.get("cities") or []
+            if (news_item.pk, cities[slug].pk) not in linked_cities
+        ]:
+            news_item.cities.add(*new_cities)
+    return result
+
+
+STEPS = [load_cities, load_supporters, load_news]
 
 
 def load_content(facts=None):

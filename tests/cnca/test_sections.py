@@ -66,23 +66,6 @@ def test_fund_page_needs_one_query_for_5_and_50_cities(client):
     assert len(small) == len(large) == 1
 
 
-def test_news_lists_the_milestones_newest_first(client, db):
-    response = client.get(reverse("news:index"))
-
-    assert response.status_code == 200
-    dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', response.content.decode())
-    assert dates == sorted(dates, reverse=True)
-    assert dates[0] == "2017-02-15"
-    assert len(dates) == 7
-    html = response.content.decode()
-    # Each item is a heading that leads to where the portal tells more.
-    assert (
-        '<h2 class="news-title"><a href="/innovation-fund/">CNCA Innovation Fund Awards Its '
-        "Second Round of Funding</a></h2>"
-    ) in html
-    assert '<a href="/cities/london/">London accepts CNCA grant' in html
-
-
 def test_resources_show_the_framework_infographic_and_game_changers(client, db):
     html = text_of(client.get(reverse("resources:index")))
 

@@ -30,19 +30,30 @@ print(json.dumps({
     "engine": db["ENGINE"],
     "db_name": str(db["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_timeout": settings.CACHES["default"].get("TIMEOUT"),
     "broker": settings.CELERY_BROKER_URL,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "email_backend": settings.MAILERS["default"]["BACKEND"],
     "email_host": settings.MAILERS["default"]["OPTIONS"].get("host", ""),
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "media_root": str(settings.MEDIA_ROOT),
+    "axes_failure_limit": settings.AXES_FAILURE_LIMIT,
 }))
 """
 
 
+# What a child interpreter needs from this machine, and nothing the settings read:
+# every other variable (DJANGO_*, *_URL, SECURE_*, AXES_*, CELERY_*, ...) is left
+# out, so each case sees exactly the environment it describes.
+_MACHINE = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT"}
+
+
 def run(env, *args):
-    clean = {key: value for key, value in os.environ.items() if key not in _OURS}
+    clean = {key: value for key, value in os.environ.items() if key in _MACHINE}
     clean["DJANGO_SETTINGS_MODULE"] = "cnca.settings"
+    clean["DJANGO_ENV_FILE"] = ""  # nor the checkout's .env, unless the case names a file
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -52,21 +63,6 @@ def run(env, *args):
         timeout=120,
         check=False,
     )
-
-
-_OURS = {
-    "DJANGO_DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-    "EMAIL_URL",
-    "HTTPS",
-    "SECURE_SSL_REDIRECT",
-    "DJANGO_ENV_FILE",
-}
 
 
 def write_env_file(tmp_path, text):
@@ -86,6 +82,60 @@ def test_check_deploy_is_clean_with_production_variables():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_surrounding_environment_does_not_leak_into_a_case(monkeypatch):
+    # Variables a developer or CI may have set, which the settings read.
+    for key, value in {
+        "SECURE_HSTS_SECONDS": "0",
+        "MEDIA_ROOT": "/elsewhere",
+        "AXES_FAILURE_LIMIT": "1000",
+        "CELERY_EAGER_IN_PRODUCTION": "true",
+    }.items():
+        monkeypatch.setenv(key, value)
+
+    values = read_settings(PRODUCTION)
+    assert values["hsts_seconds"] == 31536000
+    assert values["media_root"] == str(ROOT / "media")
+    assert values["axes_failure_limit"] == 5
+
+    result = run(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_broker_fails_the_deploy_check():
+    env = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+
+    result = run(env, "manage.py", "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "cnca.E001" in result.stderr
+    assert "No Celery broker is configured" in result.stderr
+
+
+def test_eager_tasks_in_production_pass_when_chosen_on_purpose():
+    env = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+
+    result = run({**env, "CELERY_EAGER_IN_PRODUCTION": "true"}, "manage.py", "check", "--deploy")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cnca.E001" not in result.stdout + result.stderr
+
+
+def test_the_broker_check_stays_quiet_in_development(settings):
+    from cnca.checks import check_broker_in_production
+
+    settings.DEBUG = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert check_broker_in_production(None) == []
+    settings.DEBUG = False
+    assert [error.id for error in check_broker_in_production(None)] == ["cnca.E001"]
+
+
+def test_make_check_deploy_names_a_broker():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile[makefile.index("check-deploy:") :].split("\n\n")[0]
+    assert "REDIS_URL=redis://" in recipe
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -150,7 +200,7 @@ def test_production_reads_services_from_the_environment():
     assert values["debug"] is False
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "cnca"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "cnca.cache.DegradingRedisCache"
     assert values["broker"] == "redis://cache.example.org:6379/0"
     assert values["eager"] is False
     assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"

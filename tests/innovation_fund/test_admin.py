@@ -44,6 +44,7 @@ def _form(**overrides):
         "awards_announced_at_0": "2027-09-01",
         "awards_announced_at_1": "12:00:00",
         "reminder_offsets": "[14, 3, 1]",
+        "reviewers_per_proposal": "3",
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",

@@ -6,7 +6,7 @@ from cnca.content.loader import ContentError, load_content
 
 class Command(BaseCommand):
     help = (
-        "Load the alliance's real content (member cities, staff, partners, funders) "
+        "Load the alliance's real content (member cities, staff, partners, funders, news) "
         "from the project's data file. Safe to run again: it only writes what changed."
     )
 
