@@ -51,11 +51,23 @@ def serve_media(request, path):
     full_path = public_file(path)
     if full_path is None:
         raise Http404("No such file.")
-    content_type = INLINE_TYPES.get(full_path.suffix.lower())
+    return uploaded_file_response(
+        full_path.open("rb"), content_type=INLINE_TYPES.get(full_path.suffix.lower())
+    )
+
+
+def uploaded_file_response(file, *, content_type=None, filename=None):
+    """Serve an uploaded ``file`` so that it cannot act as a page of the site.
+
+    ``content_type`` is what the file is known to be; only the inline types are
+    shown in the browser, anything else (or None) is a download.
+    """
+    inline = content_type in INLINE_TYPES.values()
     response = FileResponse(
-        full_path.open("rb"),
-        as_attachment=content_type is None,
-        content_type=content_type or "application/octet-stream",
+        file,
+        as_attachment=not inline,
+        filename=filename or "",
+        content_type=content_type if inline else "application/octet-stream",
     )
     response["Cache-Control"] = "public, max-age=3600"
     return protect(response)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "cnca",
     "cnca.notifications",
+    "cnca.contact",
     "members",
     "innovation_fund",
     "news",
@@ -182,16 +183,24 @@ LOGIN_REDIRECT_URL = "account:dashboard"
 LOGOUT_REDIRECT_URL = "cnca:home"
 CSRF_FAILURE_VIEW = "cnca.views.csrf_failure"
 
-# Login throttling: five failures for one username from one address locks that
-# pair out for an hour; a success resets the count.
+# Login throttling (django-axes), counted two ways independently: five failures
+# for one login (from anywhere) lock that login, and five failures from one
+# address (whatever logins it tries) lock that address, for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success must not wipe the address's count: with it, an attacker holding
+# one account could sign in between guesses and spray other logins forever.
+# Failures expire with the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "members.auth.throttled_username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address behind our TLS proxies (members.auth.client_ip): how many
+# proxies in front of Django append to X-Forwarded-For. 0: the header is ignored.
+# (AXES_PROXY_COUNT is the variable's former name.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "members.auth.client_ip"
 AXES_VERBOSE = False
 
 # --- Mail -----------------------------------------------------------------------
@@ -244,6 +253,14 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
     "NOTIFICATIONS_MESSAGE_ID_DOMAIN",
     default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost",
 )
+
+# The contact form (cnca/contact): where messages go (default: the alliance
+# staff, i.e. active superusers) and how many one address or one IP address may
+# send in a window of seconds.
+CONTACT_RECIPIENTS = env.list("CONTACT_RECIPIENTS", default=[])
+CONTACT_RATE_WINDOW = env.int("CONTACT_RATE_WINDOW", default=3600)
+CONTACT_RATE_PER_ADDRESS = env.int("CONTACT_RATE_PER_ADDRESS", default=3)
+CONTACT_RATE_PER_IP = env.int("CONTACT_RATE_PER_IP", default=10)
 
 # --- Celery ---------------------------------------------------------------------
 # cnca/celery.py reads every CELERY_* setting. With no broker the tasks run
@@ -346,7 +363,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
+# CSRF_COOKIE_HTTPONLY stays off (Django's default): the token is in every form
+# anyway, so hiding the cookie from JavaScript protects nothing, and it would
+# stop a script from reading the token for an htmx/fetch request.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -369,8 +388,16 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _https else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_https)
+# Both are decisions about the whole domain, not this site: includeSubDomains
+# forces HTTPS on every sub-domain (some may still serve plain HTTP), and a
+# preload list entry is shipped in browsers and takes months to undo. Opt in
+# deliberately; until then Django's deploy warnings for them are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 # The health check is polled over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -379,8 +406,23 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "one_line": {
+            "()": "cnca.logging.OneLineFormatter",
+            "format": "%(asctime)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "quiet": {"class": "logging.StreamHandler", "formatter": "one_line"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Scanners send requests for other host names all day; Django answers 400
+        # and logs each at ERROR with a traceback. One plain line is enough, and
+        # it stays out of error alerting.
+        "django.security.DisallowedHost": {"handlers": ["quiet"], "propagate": False},
+    },
 }

@@ -8,10 +8,16 @@ namespace (cnca/templatetags/navigation.py).
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from innovation_fund import urls as fund_urls
+
 from . import sections, views
+from .contact import views as contact_views
 from .media import serve_media
+from .search_view import SearchView
+from .sitemaps import section_sitemaps
 
 handler403 = "cnca.views.permission_denied"
 handler404 = "cnca.views.page_not_found"
@@ -20,31 +26,49 @@ handler500 = "cnca.views.server_error"
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
-    path("contact/", views.ContactView.as_view(), name="contact"),
+    path("contact/", contact_views.ContactView.as_view(), name="contact"),
+    path("contact/thanks/", contact_views.contact_thanks, name="contact_thanks"),
+    path("search/", SearchView.as_view(), name="search"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("site-map/", views.SiteMapView.as_view(), name="site_map"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": section_sitemaps(), "sitemap_url_name": "cnca:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": section_sitemaps()},
+        name="sitemap_section",
+    ),
     # Uploaded files, with headers that keep them from acting as pages (cnca/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]
 
 
-def section(view, namespace):
-    """An interim section page (cnca/sections.py) as ``<namespace>:index``.
+def section(view, namespace, more=()):
+    """An interim section page (cnca/sections.py) as ``<namespace>:index``, with the
+    app's own pages ``more`` beside it.
 
     Each app's own issue replaces it with ``include("<app>.urls")``.
     """
-    return include(([path("", view.as_view(), name="index")], namespace))
+    return include(([path("", view.as_view(), name="index"), *more], namespace))
 
 
 urlpatterns = [
     path("", include((site_patterns, "cnca"))),
     path("cities/", include("members.urls")),
-    path("innovation-fund/", section(sections.InnovationFundView, "innovation_fund")),
+    path(
+        "innovation-fund/",
+        section(sections.InnovationFundView, "innovation_fund", fund_urls.urlpatterns),
+    ),
     path("news/", include("news.urls")),
-    path("resources/", section(sections.ResourcesView, "resources")),
+    path("resources/", include("resources.urls")),
     path("account/", include("members.account_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """The site's own pages: home, about, contact, errors, health and robots."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,6 +19,8 @@ from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
 from .health import run_checks
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -57,10 +61,6 @@ class AboutView(AllianceFactsView):
     """Membership criteria, governance and how a city joins."""
 
     template_name = "cnca/about.html"
-
-
-class ContactView(AllianceFactsView):
-    template_name = "cnca/contact.html"
 
 
 class PrivacyView(TemplateView):
@@ -105,7 +105,7 @@ class SiteMapView(TemplateView):
                     ("Innovation Fund", "innovation_fund:index"),
                     ("News", "news:index"),
                     ("Resources", "resources:index"),
-                    ("Search", "search:index"),
+                    ("Search", "cnca:search"),
                 ),
             },
             {
@@ -152,7 +152,14 @@ def csrf_failure(request, reason=""):
 @requires_csrf_token
 def server_error(request):
     # No request context: the database or a context processor may be what failed.
-    return HttpResponse(loader.get_template("cnca/500.html").render(), status=500)
+    try:
+        html = loader.get_template("cnca/500.html").render()
+    except Exception:
+        # The site's own error page failed too (static files not collected, a
+        # broken template): a plain page that needs nothing, not Django's bare text.
+        logger.exception("The 500 page could not be rendered; sent the plain one")
+        html = loader.get_template("cnca/500_plain.html").render()
+    return HttpResponse(html, status=500)
 
 
 def may_see_health_details(request):
@@ -182,6 +189,10 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /account/",
+        # Result pages are endless and say nothing the sitemap does not list.
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('cnca:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -171,7 +171,9 @@ class FundRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} (demonstration)" if self.is_demo else self.name
+        if self.is_demo and "demonstration" not in self.name.lower():
+            return f"{self.name} (demonstration)"
+        return self.name
 
     @property
     def zone(self):

@@ -5,14 +5,19 @@ templates, label the login field as the email address it is, and say what
 happened through the messages framework.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_login_failed
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
+
+from innovation_fund import queries as fund_queries
 
 from .models import CityMembership
 from .services import lift_login_lockout, send_password_reset
@@ -115,8 +120,30 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong old password counts as a failed login of the account (django-axes).
+
+    So a borrowed or stolen session cannot guess the password without limit:
+    after AXES_FAILURE_LIMIT wrong ones the page, and signing in, are paused.
+    """
+
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("account:password_change_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            credentials = {"username": request.user.email}
+            if AxesProxyHandler.is_locked(request, credentials):
+                return get_lockout_response(request, credentials=credentials)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password"):
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": self.request.user.email},
+                request=self.request,
+            )
+        return super().form_invalid(form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -124,13 +151,18 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The signed-in person's dashboard: who they are and the city they act for."""
+    """The signed-in person's dashboard: who they are, the city they act for, and its
+    Innovation Fund proposals (read through innovation_fund.queries)."""
 
     template_name = "members/account.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["membership"] = (
+        membership = (
             CityMembership.objects.select_related("city").filter(user=self.request.user).first()
         )
+        # Spare the fund's queries another lookup of the membership.
+        self.request.user._fund_city_id = membership.city_id if membership else None
+        context["membership"] = membership
+        context["fund"] = fund_queries.applicant_dashboard(self.request.user)
         return context

@@ -45,11 +45,22 @@ def send_password_reset(*, user, uidb64, token, site_root):
 
 
 def lift_login_lockout(user):
-    """Forget the failed logins recorded for this person (after a password reset).
+    """Forget the failed logins recorded for this person (after a password reset)."""
+    unlock_login(email=user.email)
 
-    django-axes records attempts under the lower-cased login (members.auth).
+
+def unlock_login(*, email=None, ip_address=None):
+    """Forget the failed logins of an email address (in any case) and/or a client address.
+
+    django-axes records attempts under the lower-cased login (members.auth), so
+    the address is folded the same way. Returns how many records were removed.
     """
-    axes_reset(username=user.email.lower())
+    removed = 0
+    if email:
+        removed += axes_reset(username=email.strip().lower())
+    if ip_address:
+        removed += axes_reset(ip=ip_address.strip())
+    return removed
 
 
 # --- Demo accounts --------------------------------------------------------------

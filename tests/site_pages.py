@@ -28,7 +28,7 @@ PER_PATTERN = 2
 MAX_PAGES = 80  # a safety net: the crawl stops here whatever it finds
 
 # Path prefixes that are not public pages (the admin's sign-in is checked on its own).
-NOT_PAGES = ("/admin/", "/media/", "/static/", "/healthz", "/robots.txt", "/sitemap.xml")
+NOT_PAGES = ("/admin/", "/media/", "/static/", "/healthz", "/robots.txt", "/sitemap")
 SIGNED_IN_ONLY = "/account/"
 ACCOUNT_PUBLIC = ("/account/login/", "/account/password/reset/")
 
@@ -86,7 +86,9 @@ def _is_candidate(path, *, signed_in):
         return False
     if path.startswith(SIGNED_IN_ONLY):
         return signed_in or path.startswith(ACCOUNT_PUBLIC)
-    return not signed_in
+    # Signed in, any page may be one only members see (an application form);
+    # the caller skips the pages already checked as public.
+    return True
 
 
 def _local_path(href):
@@ -98,27 +100,34 @@ def _local_path(href):
     return parts.path
 
 
-def sitemap_paths(client):
-    response = client.get("/sitemap.xml")
-    if response.status_code != 200:
+def sitemap_paths(client, path="/sitemap.xml", depth=0):
+    """The pages a sitemap lists, following a sitemap index into its sitemaps."""
+    response = client.get(path)
+    if response.status_code != 200 or depth > 1:
         return []
     paths = []
     # Our own sitemap, rendered by the test client: trusted input.
     for element in ET.fromstring(response.content).iter():  # noqa: S314
         if element.tag.endswith("loc") and element.text:
-            paths.append(urlsplit(element.text.strip()).path)
+            loc = urlsplit(element.text.strip()).path
+            if loc.endswith(".xml"):
+                paths += sitemap_paths(client, loc, depth + 1)
+            else:
+                paths.append(loc)
     return paths
 
 
-def discover_pages(client, *, start=("/",), signed_in=False):
+def discover_pages(client, *, start=("/",), signed_in=False, skip=()):
     """Every page ``client`` can reach, by the rules above, in a stable order.
 
-    ``signed_in``: crawl the account pages (under /account/) instead of the public ones.
+    ``signed_in``: also crawl the account pages (under /account/); ``skip`` holds
+    pages not to return again (those already found by a visitor).
     """
     queue = list(start)
     if not signed_in:
         queue += routed_paths() + sitemap_paths(client)
     seen = set()
+    skip = set(skip)
     kept = []
     per_pattern = defaultdict(int)
     while queue and len(kept) < MAX_PAGES:
@@ -127,15 +136,16 @@ def discover_pages(client, *, start=("/",), signed_in=False):
             continue
         seen.add(path)
         pattern = _pattern_of(path)
-        if pattern is None or per_pattern[pattern] >= PER_PATTERN:
+        if pattern is None or (path not in skip and per_pattern[pattern] >= PER_PATTERN):
             continue
         response = client.get(path)
         if response.status_code != 200 or not response.get("Content-Type", "").startswith(
             "text/html"
         ):
             continue
-        per_pattern[pattern] += 1
-        kept.append(path)
+        if path not in skip:  # a skipped page is still read for its links
+            per_pattern[pattern] += 1
+            kept.append(path)
         for href in links_in(response.content.decode()):
             local = _local_path(href)
             if local and local not in seen:

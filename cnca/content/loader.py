@@ -11,16 +11,20 @@ photo, website, status; a supporter's website) survives a reload, and a run
 over unchanged facts writes nothing.
 """
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from innovation_fund.models import FundRound
 from members.models import MemberCity, Supporter
 from news.models import NewsItem, Tag
+from resources.models import Fuel, Resource, Sector, SpendingComparison, SpendingFigure
 
 from .facts import load_facts
 
@@ -58,14 +62,23 @@ def _validate(obj, kind, key):
         raise ContentError(f"{kind} {key!r}: {problems}") from error
 
 
-def sync_rows(model, key, rows, kind):
-    """Create or update ``model`` rows from ``rows`` (dicts of owned fields)."""
+def sync_rows(model, key, rows, kind, *, create_defaults=None, among=None):
+    """Create or update ``model`` rows from ``rows`` (dicts of owned fields).
+
+    ``create_defaults`` are set on rows this creates and never written again
+    (e.g. a resource is published when first loaded; an editor may withdraw it).
+    ``among`` narrows the rows matched on ``key`` when the key is unique only
+    within them (a city's loaded spending total).
+    """
     result = StepResult(kind)
-    existing = model.objects.in_bulk([row[key] for row in rows], field_name=key)
+    candidates = (model.objects.all() if among is None else among).filter(
+        **{f"{key}__in": [row[key] for row in rows]}
+    )
+    existing = {getattr(obj, key): obj for obj in candidates}
     for row in rows:
         obj = existing.get(row[key])
         if obj is None:
-            obj = model(**row)
+            obj = model(**row, **(create_defaults or {}))
             _validate(obj, kind, row[key])
             obj.save()
             result.created += 1
@@ -143,6 +156,224 @@ def load_supporters(facts):
     return sync_rows(Supporter, "name", supporter_rows(facts), "supporters")
 
 
+def _source(entry):
+    source = entry.get("source") or {}
+    return {"source_title": source.get("title") or "", "source_url": source.get("url") or ""}
+
+
+def _resource_body(entry):
+    body = (entry.get("body") or "").strip()
+    if entry.get("game_changers"):
+        items = "\n".join(
+            f"{n}. {item[:1].upper()}{item[1:]}" for n, item in enumerate(entry["game_changers"], 1)
+        )
+        body = f"The {len(entry['game_changers'])} game changers:\n\n{items}\n\n{body}".strip()
+    return body
+
+
+def resource_rows(facts, *, companions):
+    """The Resource fields the facts own: main resources, or (``companions``) the others."""
+    rows = []
+    for position, entry in enumerate(facts["resources"]):
+        if bool(entry.get("companion_of")) != companions:
+            continue
+        row = {
+            "slug": entry["slug"],
+            "kind": entry["kind"],
+            "title": entry["title"],
+            "summary": " ".join(entry["summary"].split()),
+            "body": _resource_body(entry),
+            "authors": ", ".join(entry.get("authors") or []),
+            "published_on": entry.get("released"),
+            "date_precision": entry.get("precision") or "day",
+            "position": position,
+            **_source(entry),
+        }
+        if companions:
+            parent = Resource.objects.only("pk").get(slug=entry["companion_of"])
+            row["companion_of_id"] = parent.pk
+        rows.append(row)
+    return rows
+
+
+def load_resources(facts):
+    results = [
+        sync_rows(
+            Resource,
+            "slug",
+            resource_rows(facts, companions=companions),
+            "resources",
+            create_defaults={"is_published": True},
+        )
+        for companions in (False, True)
+    ]
+    total = StepResult("resources")
+    for result in results:
+        total.created += result.created
+        total.updated += result.updated
+        total.unchanged += result.unchanged
+    return total
+
+
+def _infographic(facts):
+    return next(entry for entry in facts["resources"] if entry["kind"] == "infographic")
+
+
+def load_spending_figures(facts):
+    """The infographic's published figures (a null figure is "not published": no row)."""
+    rows = [
+        {
+            "city": figure["city"],
+            "amount_usd": figure["annual_fossil_fuel_spending_usd"],
+            "illustrative": False,
+            **_source(figure),
+        }
+        for figure in _infographic(facts).get("known_figures", [])
+        if figure["annual_fossil_fuel_spending_usd"] is not None
+    ]
+    # A loaded figure is the city's yearly total over every sector and fuel;
+    # figures staff add with a breakdown are theirs.
+    return sync_rows(
+        SpendingFigure,
+        "city",
+        rows,
+        "spending figures",
+        among=SpendingFigure.objects.filter(sector=Sector.ALL, fuel=Fuel.ALL, illustrative=False),
+    )
+
+
+def load_spending_comparisons(facts):
+    rows = [
+        {"label": item["label"], "amount_usd": item["amount_usd"], "position": n, **_source(item)}
+        for n, item in enumerate(_infographic(facts).get("comparisons", []))
+    ]
+    return sync_rows(SpendingComparison, "label", rows, "spending comparisons")
+
+
+def _day(value):
+    """A recorded day as a moment: midnight UTC (pages show the day alone)."""
+    if value is None:
+        return None
+    return datetime.combine(value, time(0), tzinfo=UTC)
+
+
+def round_rows(facts):
+    """The historical rounds as the public record gives them: only the dates, year and
+    money it records; everything else stays empty ("not known")."""
+    rows = []
+    for entry in facts["innovation_fund"]["rounds"]:
+        call = entry.get("call_for_lois_published")
+        notes = []
+        if entry.get("proposals_received"):
+            notes.append(f"{entry['proposals_received']} proposals received")
+        if entry.get("requested_usd"):
+            notes.append(f"requesting {entry['requested_usd']:,} USD in all")
+        if entry.get("total_awarded_usd"):
+            notes.append(f"{entry['total_awarded_usd']:,} USD awarded in all")
+        rows.append(
+            {
+                "slug": entry["name"].lower().replace(" ", "-"),
+                "name": entry["name"],
+                # The year the record gives, else the year of its call.
+                "year": entry.get("year") or (call.year if call else None),
+                "description": (
+                    "From the public record" + (": " + ", ".join(notes) if notes else "") + "."
+                ),
+                "is_historical": True,
+                "is_demo": False,
+                "dates_to_the_day": True,
+                "time_zone": "UTC",
+                "budget_usd": (
+                    Decimal(entry["available_usd"]) if entry.get("available_usd") else None
+                ),
+                "call_opens_at": _day(call),
+                "loi_deadline": _day(entry.get("loi_deadline")),
+                "finalists_announced_at": _day(entry.get("finalists_named")),
+                "awards_announced_at": _day(entry.get("awards_announced")),
+            }
+        )
+    return rows
+
+
+def load_rounds(facts):
+    return sync_rows(FundRound, "slug", round_rows(facts), "fund rounds")
+
+
+DEMO_ROUND_SLUG = "demonstration-round"
+DEMO_ROUND_ZONE = "America/Los_Angeles"
+
+
+def demo_round_dates(now):
+    """A timeline whose call opened a week before ``now`` and whose letter of intent
+    deadline is 30 days after it, at 17:00 in the demo round's zone."""
+    zone = zoneinfo.ZoneInfo(DEMO_ROUND_ZONE)
+    local = timezone.localtime(now, zone)
+    deadline_day = (local + timedelta(days=30)).date()
+
+    def at(day, hour):
+        return datetime.combine(day, time(hour), tzinfo=zone)
+
+    loi_deadline = at(deadline_day, 17)
+    return {
+        "call_opens_at": at((local - timedelta(days=7)).date(), 9),
+        "loi_deadline": loi_deadline,
+        "loi_scoring_deadline": loi_deadline + timedelta(days=14),
+        "finalists_announced_at": loi_deadline + timedelta(days=21),
+        "full_proposal_deadline": loi_deadline + timedelta(days=63),
+        "full_scoring_deadline": loi_deadline + timedelta(days=84),
+        "awards_announced_at": loi_deadline + timedelta(days=100),
+    }
+
+
+def load_demo_round(facts, now=None):
+    """One open round to try the applicant journey with, labelled a demonstration.
+
+    Its money comes from Round 3's public figures (650,000 USD available; the
+    largest award 200,000 USD). Created once; a later load moves its dates on
+    only when its letter of intent deadline has passed, so it stays open.
+    """
+    now = now or timezone.now()
+    result = StepResult("demonstration round")
+    awards = [
+        award["amount_usd"]
+        for entry in facts["innovation_fund"]["rounds"]
+        for award in (entry.get("awards") or [])
+        if award.get("amount_usd")
+    ]
+    budgets = [
+        e["available_usd"] for e in facts["innovation_fund"]["rounds"] if e.get("available_usd")
+    ]
+    demo = FundRound.objects.filter(slug=DEMO_ROUND_SLUG).first()
+    if demo is None:
+        demo = FundRound(
+            slug=DEMO_ROUND_SLUG,
+            name="Demonstration round",
+            is_demo=True,
+            time_zone=DEMO_ROUND_ZONE,
+            year=timezone.localtime(now).year,
+            description=(
+                "A demonstration, not a real call: it lets you try the portal's "
+                "application journey. Its budget and maximum award repeat Round 3's "
+                "public figures."
+            ),
+            budget_usd=Decimal(max(budgets)) if budgets else None,
+            max_award_usd=Decimal(max(awards)) if awards else None,
+            **demo_round_dates(now),
+        )
+        _validate(demo, "fund round", DEMO_ROUND_SLUG)
+        demo.save()
+        result.created += 1
+    elif demo.loi_deadline is None or demo.loi_deadline <= now:
+        for name, value in demo_round_dates(now).items():
+            setattr(demo, name, value)
+        _validate(demo, "fund round", DEMO_ROUND_SLUG)
+        demo.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return result
+
+
 def news_rows(facts):
     """The NewsItem fields the facts own: published at the start of their day (UTC)."""
     return [
@@ -198,7 +429,16 @@ def load_news(facts):
     return result
 
 
-STEPS = [load_cities, load_supporters, load_news]
+STEPS = [
+    load_cities,
+    load_supporters,
+    load_news,
+    load_rounds,
+    load_demo_round,
+    load_resources,
+    load_spending_figures,
+    load_spending_comparisons,
+]
 
 
 def load_content(facts=None):

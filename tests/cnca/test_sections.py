@@ -1,4 +1,4 @@
-"""The Innovation Fund, News and Resources pages read from the public record."""
+"""The Innovation Fund page read from the public record; the navigation marks each section."""
 
 import re
 
@@ -64,18 +64,6 @@ def test_fund_page_needs_one_query_for_5_and_50_cities(client):
         client.get(url)
 
     assert len(small) == len(large) == 1
-
-
-def test_resources_show_the_framework_infographic_and_game_changers(client, db):
-    html = text_of(client.get(reverse("resources:index")))
-
-    assert "CNCA Framework for Long-Term Deep Carbon Reduction Planning" in html
-    assert "Pete Plastrik" in html
-    assert "<dt>Released</dt><dd>December 2015</dd>" in html
-    assert "The alliance worked with five U.S. cities" in html
-    assert "Cleveland: about US$1.4 billion a year on fossil fuels" in html
-    assert "Washington DC: figure not published" in html
-    assert "Climate budgets" in html
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,9 @@ print(json.dumps({
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "hsts_subdomains": settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "hsts_preload": settings.SECURE_HSTS_PRELOAD,
+    "csrf_cookie_httponly": settings.CSRF_COOKIE_HTTPONLY,
     "media_root": str(settings.MEDIA_ROOT),
     "axes_failure_limit": settings.AXES_FAILURE_LIMIT,
 }))
@@ -80,6 +83,28 @@ def read_settings(env):
 def test_check_deploy_is_clean_with_production_variables():
     result = run(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
 
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Only the two HSTS opt-ins are silenced (their own test below).
+    assert "System check identified no issues (2 silenced)." in result.stdout
+
+
+def test_hsts_subdomains_and_preload_are_deliberate_opt_ins():
+    default = read_settings(PRODUCTION)
+    assert default["hsts_seconds"] == 31536000
+    assert default["hsts_subdomains"] is False
+    assert default["hsts_preload"] is False
+    assert default["csrf_cookie_httponly"] is False  # see the comment in settings
+
+    opted_in = {
+        **PRODUCTION,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+        "SECURE_HSTS_PRELOAD": "true",
+    }
+    values = read_settings(opted_in)
+    result = run(opted_in, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert values["hsts_subdomains"] is True
+    assert values["hsts_preload"] is True
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

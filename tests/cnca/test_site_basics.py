@@ -88,7 +88,14 @@ def test_footer_pages(client, name, heading):
 def test_privacy_notice_says_what_is_stored_and_for_how_long(client):
     text = client.get(reverse("cnca:privacy")).content.decode()
 
-    for fact in ("sessionid", "two weeks", "Five failures", "an hour", "no analytics"):
+    for fact in (
+        "sessionid",
+        "two weeks",
+        "Five failures",
+        "an hour",
+        "no analytics",
+        "contact form",
+    ):
         assert fact in text
 
 

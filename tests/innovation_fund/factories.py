@@ -103,3 +103,20 @@ class MilestoneFactory(DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     title = "Study published"
     due_on = factory.LazyFunction(lambda: (_now() + timedelta(days=200)).date())
+
+
+def make_finalist(proposal, user):
+    """Submit ``proposal``, name it a finalist, and move its round on to the full
+    proposal stage (the LOI deadline passed, the full proposal deadline ahead)."""
+    from innovation_fund import services
+
+    services.submit_proposal(proposal=proposal, user=user, version=proposal.version)
+    services.decide(proposal=proposal, actor=None, to=Proposal.Status.FINALIST)
+    now = _now()
+    FundRound.objects.filter(pk=proposal.round_id).update(
+        call_opens_at=now - timedelta(days=60),
+        loi_deadline=now - timedelta(days=30),
+        loi_scoring_deadline=now - timedelta(days=20),
+        finalists_announced_at=now - timedelta(days=10),
+    )
+    return Proposal.objects.select_related("round").get(pk=proposal.pk)

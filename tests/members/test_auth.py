@@ -161,7 +161,7 @@ def test_account_shows_the_user_city_and_role(client, member):
     assert "Ana Lima" in html
     assert '<a href="/cities/portland/">Portland</a>' in html
     assert "Lead contact" in html
-    assert "Your proposals arrive with the Innovation Fund" in html
+    assert "No proposals yet" in html
     assert f'href="{reverse("account:password_change")}"' in html
     assert 'aria-current="page">Your account</a>' in html
 
@@ -170,12 +170,13 @@ def test_account_of_a_user_without_a_city(client):
     client.force_login(UserFactory())
     html = client.get(reverse("account:dashboard")).content.decode()
     assert "Not linked to a member city" in html
-    assert "Your proposals arrive with the Innovation Fund" in html
+    assert "No proposals yet" in html
 
 
 def test_account_page_queries_are_few(client, member, django_assert_max_num_queries):
     client.force_login(member)
-    with django_assert_max_num_queries(4):  # session, user, membership with city, supporters
+    # session, user, membership with city, supporters, the fund's open rounds and proposals
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("account:dashboard")).status_code == 200
 
 
