@@ -127,7 +127,8 @@ def discover_pages(client, *, start=("/",), signed_in=False, skip=()):
     if not signed_in:
         queue += routed_paths() + sitemap_paths(client)
     seen = set()
-    skip = set(skip)
+    # A page of a kind already checked (another city's page) is read, not kept.
+    skip_patterns = {_pattern_of(path) for path in skip}
     kept = []
     per_pattern = defaultdict(int)
     while queue and len(kept) < MAX_PAGES:
@@ -136,14 +137,15 @@ def discover_pages(client, *, start=("/",), signed_in=False, skip=()):
             continue
         seen.add(path)
         pattern = _pattern_of(path)
-        if pattern is None or (path not in skip and per_pattern[pattern] >= PER_PATTERN):
+        known = pattern in skip_patterns
+        if pattern is None or (not known and per_pattern[pattern] >= PER_PATTERN):
             continue
         response = client.get(path)
         if response.status_code != 200 or not response.get("Content-Type", "").startswith(
             "text/html"
         ):
             continue
-        if path not in skip:  # a skipped page is still read for its links
+        if not known:  # a known kind of page is still read for its links
             per_pattern[pattern] += 1
             kept.append(path)
         for href in links_in(response.content.decode()):
