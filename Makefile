@@ -75,7 +75,8 @@ check-deploy: ## manage.py check --deploy with production-like variables
 	@scripts/bootstrap
 	DJANGO_DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  REDIS_URL=redis://redis.example.org:6379/0 \
-	  ALLOWED_HOSTS=portal.example.org EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
+	  ALLOWED_HOSTS=portal.example.org SITE_URL=https://portal.example.org \
+	  EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 clean: ## Remove the venv, the SQLite database and collected files

@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = [
     ["bench.pages"],
+    ["bench.applicant"],
     ["bench.email_relay"],
 ]
 

@@ -1,17 +1,20 @@
 """How fast the outbox delivers, and that it delivers each email once.
 
-Queues 10,000 emails with ``queue_email`` (100 to a transaction, as services
-do), then starts one Celery worker on the Redis broker and times it until every
-row is `sent`, through a real SMTP server on loopback (aiosmtpd) that counts
-what it accepts. Prints emails per second and the number of duplicates (must
-be 0) and lost emails (must be 0); exits non-zero otherwise.
+Queues 10,000 emails with ``queue_email`` (``--per-transaction`` to a
+transaction: 1 by default, as a request announcing one change does), then
+starts one Celery worker on the Redis broker and times it until every row is
+`sent`, through a real SMTP server on loopback (aiosmtpd) that counts what it
+accepts. Prints emails per second and the number of duplicates (must be 0)
+and lost emails (must be 0); exits non-zero otherwise.
 
     python -m bench.email_relay [--emails 10000] [--concurrency 2] [--mode tasks|relay]
+                                [--per-transaction 1]
 
-``--mode tasks`` (default) is the normal path: each commit publishes one send
-task per email. ``--mode relay`` is the catch-up path after a broker outage:
-no task is published at commit, and the worker's relay claims the rows in
-batches and sends them over one SMTP connection per batch.
+``--mode tasks`` (default) is the normal path: each commit publishes one
+``send_queued_batch`` task carrying the ids of the emails it queued.
+``--mode relay`` is the catch-up path after a broker outage: no task is
+published at commit, and the worker's relay claims the rows in batches and
+sends them over one SMTP connection per batch.
 
 Needs Postgres and Redis: it creates (and drops) its own database
 ``cnca_bench`` on the server of BENCH_DATABASE_URL (default
@@ -37,6 +40,9 @@ def parse_args():
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2, help="pool processes of the worker")
     parser.add_argument("--mode", choices=["tasks", "relay"], default="tasks")
+    parser.add_argument(
+        "--per-transaction", type=int, default=1, help="emails queued in one transaction"
+    )
     parser.add_argument("--keep-database", action="store_true")
     return parser.parse_args()
 
@@ -65,7 +71,7 @@ def main():
     database = urlparse(database_url).path.lstrip("/")
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
-    from cnca.notifications.testing import SMTPServer, worker_command
+    from tests.smtp_server import SMTPServer, worker_command
 
     smtp = SMTPServer()
     env = {
@@ -106,19 +112,20 @@ def main():
         from django.db import transaction
 
         from cnca.celery import app as celery_app
-        from cnca.notifications import services
+        from cnca.notifications import queueing, services
         from cnca.notifications.models import OutboundEmail
 
         celery_app.control.purge()  # only the benchmark's own queue
 
         if args.mode == "relay":
             # As if the broker were down at every commit: rows, no tasks.
-            services._publish_send = lambda pk: None
+            queueing.send_on_commit = lambda pk: None
 
         started = time.perf_counter()
-        for first in range(0, args.emails, 100):
+        step = max(args.per_transaction, 1)
+        for first in range(0, args.emails, step):
             with transaction.atomic():
-                for n in range(first, min(first + 100, args.emails)):
+                for n in range(first, min(first + step, args.emails)):
                     services.queue_email(
                         key=f"bench:{n}",
                         to=f"person{n}@example.org",

@@ -6,9 +6,14 @@
   conditional UPDATE, so two people acting at once cannot both move it.
 - :func:`on_commit_once`: register work for the commit at most once per
   transaction for a key (one broker publish per request, however many emails).
+- :func:`publish` / :func:`publish_on_commit`: hand a task to the broker with
+  short timeouts, never raising: a hung broker costs a request under a second.
 
 The audit half of a state change is ``cnca.models.StatusChangeBase``.
 """
+
+import logging
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Expression
@@ -18,9 +23,17 @@ __all__ = [
     "NotInTransaction",
     "StaleState",
     "on_commit_once",
+    "pending_on_commit",
+    "publish",
+    "publish_on_commit",
     "require_transaction",
     "transition",
 ]
+
+logger = logging.getLogger(__name__)
+
+# Connect and socket timeout (seconds) of a publish made on behalf of a request.
+PUBLISH_TIMEOUT = 0.5
 
 
 class NotInTransaction(RuntimeError):
@@ -121,10 +134,53 @@ def on_commit_once(key, func, *, using=None, robust=False):
     Returns True if ``func`` was registered (or run), False if the key was
     already waiting for this commit.
     """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        for _savepoints, pending, _robust in connection.run_on_commit:
-            if isinstance(pending, _Once) and pending.key == key:
-                return False
+    if pending_on_commit(key, using=using) is not None:
+        return False
     transaction.on_commit(_Once(key, func), using=using, robust=robust)
     return True
+
+
+def pending_on_commit(key, *, using=None):
+    """The function registered with :func:`on_commit_once` for ``key`` and still
+    waiting for this transaction's commit, or None."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return None
+    for _savepoints, pending, _robust in connection.run_on_commit:
+        if isinstance(pending, _Once) and pending.key == key:
+            return pending.func
+    return None
+
+
+def publish(task, *args, timeout=PUBLISH_TIMEOUT, **kwargs):
+    """Hand ``task(*args, **kwargs)`` to the broker; never raise, never wait long.
+
+    A fresh connection with ``timeout`` for connecting and for each socket
+    operation, and no retry: a broker that is down, or one that accepts the
+    connection and never answers, costs a request about ``timeout`` (measured
+    under a second), then the failure is logged. The caller's work must not
+    depend on the message arriving: the outbox's relay finds unsent rows by
+    itself. With no broker (eager mode) the task runs here. Returns True when
+    the broker took the message (or the task ran).
+    """
+    app = task.app
+    try:
+        if app.conf.task_always_eager:
+            task.apply_async(args, kwargs)
+            return True
+        options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+        with app.connection_for_write(
+            connect_timeout=timeout, transport_options=options
+        ) as connection:
+            task.apply_async(args, kwargs, connection=connection, retry=False)
+        return True
+    except Exception:
+        logger.exception("Could not publish task %s; its work is picked up later.", task.name)
+        return False
+
+
+def publish_on_commit(task, *args, key=None, **kwargs):
+    """:func:`publish` the task when the transaction commits, once per ``key``
+    (by default the task's name and arguments)."""
+    key = key or ("publish", task.name, args, tuple(sorted(kwargs.items())))
+    return on_commit_once(key, partial(publish, task, *args, **kwargs))

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from cnca.notifications import conf as _outbox_conf
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -60,6 +62,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The public address of the site, used in emails and feeds where no request exists.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The terms the Innovation Fund's open data (awards as CSV and JSON) is published under.
+OPEN_DATA_LICENCE = env.str(
+    "OPEN_DATA_LICENCE",
+    default="Creative Commons Attribution 4.0 International (CC BY 4.0): reuse freely, "
+    "naming the Carbon Neutral Cities Alliance as the source.",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -220,38 +229,23 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
         "timeout": env.int("EMAIL_TIMEOUT", default=20),
     }
+    # Django's SMTP backend that also keeps the server's refusal of single recipients.
+    _email["EMAIL_BACKEND"] = "cnca.notifications.smtp.EmailBackend"
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _mailer_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CNCA portal <portal@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
-# The outbox (cnca/notifications, docs/email-delivery.md).
-# The MAILERS alias the outbox sends through.
-NOTIFICATIONS_MAILER = env.str("NOTIFICATIONS_MAILER", default="default")
-# Tries per email (the first send included) before a transient failure becomes `failed`.
-NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
-# Exponential backoff between tries: base * 2**(try - 1), capped, with +-50 % jitter.
-NOTIFICATIONS_RETRY_BASE = env.float("NOTIFICATIONS_RETRY_BASE", default=30.0)
-NOTIFICATIONS_RETRY_MAX = env.float("NOTIFICATIONS_RETRY_MAX", default=3600.0)
-# A retry due sooner than this is scheduled on the broker (countdown); a later
-# one is left to the relay, so no task waits on the broker for long.
-NOTIFICATIONS_RETRY_COUNTDOWN_MAX = env.float("NOTIFICATIONS_RETRY_COUNTDOWN_MAX", default=300.0)
-# A row left in `sending` longer than this (seconds) was abandoned by a dead
-# worker; the sweep puts it back in the queue. Keep it above the tasks' hard
-# time limit, or a slow but live send could be swept and sent twice.
-NOTIFICATIONS_STUCK_AFTER = env.float("NOTIFICATIONS_STUCK_AFTER", default=600.0)
-# How often beat runs the relay and the sweep (seconds).
-NOTIFICATIONS_RELAY_EVERY = env.float("NOTIFICATIONS_RELAY_EVERY", default=60.0)
-# Rows one relay claims at a time, and how long one relay run may keep sending.
-NOTIFICATIONS_RELAY_BATCH = env.int("NOTIFICATIONS_RELAY_BATCH", default=20)
-NOTIFICATIONS_RELAY_BUDGET = env.float("NOTIFICATIONS_RELAY_BUDGET", default=50.0)
-# A worker keeps its SMTP session open between emails; it reopens one idle this long.
-NOTIFICATIONS_SMTP_KEEPALIVE = env.float("NOTIFICATIONS_SMTP_KEEPALIVE", default=15.0)
-# The domain part of the Message-IDs the outbox generates.
-NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
-    "NOTIFICATIONS_MESSAGE_ID_DOMAIN",
-    default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost",
+# The outbox (cnca/notifications, docs/email-delivery.md) keeps its own defaults
+# in cnca/notifications/conf.py; here only the NOTIFICATIONS_* variables set in
+# the environment override them.
+globals().update(_outbox_conf.from_environment(env))
+_OUTBOX_RELAY_EVERY = globals().get(
+    "NOTIFICATIONS_RELAY_EVERY", _outbox_conf.DEFAULTS["RELAY_EVERY"]
+)
+_OUTBOX_PURGE_EVERY = globals().get(
+    "NOTIFICATIONS_PURGE_EVERY", _outbox_conf.DEFAULTS["PURGE_EVERY"]
 )
 
 # The contact form (cnca/contact): where messages go (default: the alliance
@@ -296,8 +290,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "socket_timeout": 10,
 }
-# A broker that is down must not hold a request for long: queue_email's
-# on-commit publish gives up quickly and the relay sends the row later.
+# Publishes made by workers (retry countdowns) give up quickly too. A request's
+# publish does not use this: cnca.servicekit.publish makes one try on its own
+# connection with NOTIFICATIONS_PUBLISH_TIMEOUT, and the relay covers the rest.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -307,13 +302,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "notifications-relay": {
         "task": "notifications.relay_queued_email",
-        "schedule": NOTIFICATIONS_RELAY_EVERY,
-        "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+        "schedule": _OUTBOX_RELAY_EVERY,
+        "options": {"expires": _OUTBOX_RELAY_EVERY},
     },
     "notifications-sweep": {
         "task": "notifications.sweep_stuck_email",
-        "schedule": NOTIFICATIONS_RELAY_EVERY,
-        "options": {"expires": NOTIFICATIONS_RELAY_EVERY},
+        "schedule": _OUTBOX_RELAY_EVERY,
+        "options": {"expires": _OUTBOX_RELAY_EVERY},
+    },
+    # Sent rows are deleted after NOTIFICATIONS_RETENTION_DAYS (sensitive ones included).
+    "notifications-purge": {
+        "task": "notifications.purge_sent_email",
+        "schedule": _OUTBOX_PURGE_EVERY,
+        "options": {"expires": _OUTBOX_PURGE_EVERY},
     },
 }
 

@@ -11,9 +11,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from innovation_fund import urls as fund_urls
-
-from . import sections, views
+from . import views
 from .contact import views as contact_views
 from .media import serve_media
 from .search_view import SearchView
@@ -51,22 +49,10 @@ site_patterns = [
 ]
 
 
-def section(view, namespace, more=()):
-    """An interim section page (cnca/sections.py) as ``<namespace>:index``, with the
-    app's own pages ``more`` beside it.
-
-    Each app's own issue replaces it with ``include("<app>.urls")``.
-    """
-    return include(([path("", view.as_view(), name="index"), *more], namespace))
-
-
 urlpatterns = [
     path("", include((site_patterns, "cnca"))),
     path("cities/", include("members.urls")),
-    path(
-        "innovation-fund/",
-        section(sections.InnovationFundView, "innovation_fund", fund_urls.urlpatterns),
-    ),
+    path("innovation-fund/", include("innovation_fund.urls")),
     path("news/", include("news.urls")),
     path("resources/", include("resources.urls")),
     path("account/", include("members.account_urls")),

@@ -11,7 +11,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Award, AwardLink, Criterion, FundRound, validate_time_zone
+from .models import (
+    Award,
+    AwardLink,
+    Criterion,
+    FundRound,
+    Proposal,
+    StatusChange,
+    validate_time_zone,
+)
 
 
 class AllianceStaffOnly:
@@ -136,3 +144,48 @@ class AwardAdmin(AllianceStaffOnly, admin.ModelAdmin):
         if db_field.name == "themes":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class StatusChangeInline(AllianceStaffOnly, admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(AllianceStaffOnly, admin.ModelAdmin):
+    """Proposals as the applicants wrote them, read-only: their status moves only
+    through innovation_fund/services.py (the committee's pages for its decisions)."""
+
+    list_display = ["title", "round", "lead_city", "status", "requested_amount_usd", "updated_at"]
+    list_filter = ["status", "round"]
+    list_select_related = ["round", "lead_city"]
+    search_fields = ["title", "lead_city__name", "summary"]
+    date_hierarchy = "created_at"
+    inlines = [StatusChangeInline]
+    exclude = ["partner_cities", "creation_token"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            field.name
+            for field in Proposal._meta.fields
+            if field.name not in ("id", "creation_token")
+        ] + ["partners"]
+
+    @admin.display(description="partner cities")
+    def partners(self, proposal):
+        return ", ".join(city.name for city in proposal.partner_cities.all()) or "-"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

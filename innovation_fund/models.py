@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from cnca.models import StatusChangeBase
@@ -107,6 +108,16 @@ class FundRound(models.Model):
     budget_usd = models.DecimalField(
         "budget (USD)", max_digits=12, decimal_places=2, null=True, blank=True
     )
+    awarded_total_usd = models.DecimalField(
+        "published total awarded (USD)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The round's total as the public record gives it, where its awards' "
+        "own amounts were not all published. Leave empty otherwise: the pages add up "
+        "the awards.",
+    )
     max_award_usd = models.DecimalField(
         "maximum award (USD)",
         max_digits=12,
@@ -174,6 +185,22 @@ class FundRound(models.Model):
         if self.is_demo and "demonstration" not in self.name.lower():
             return f"{self.name} (demonstration)"
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("innovation_fund:round_detail", kwargs={"slug": self.slug})
+
+    @property
+    def phase_label(self):
+        return Phase(self.phase).label
+
+    @property
+    def public_timeline(self):
+        """[(label, moment or None)] of the dates the public follows (no scoring deadlines)."""
+        return [
+            (label, getattr(self, field))
+            for field, label in self.TIMELINE
+            if "scoring" not in field
+        ]
 
     @property
     def zone(self):
@@ -598,6 +625,9 @@ class Award(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("innovation_fund:award_detail", kwargs={"slug": self.slug})
+
 
 class AwardLink(models.Model):
     """A public link to what an award produced (a report, a tool, a news story)."""
@@ -625,3 +655,4 @@ from .committee.models import (  # noqa: E402, F401
     Review,
     Score,
 )
+from .public.models import PublishedTotal  # noqa: E402, F401

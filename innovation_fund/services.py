@@ -436,6 +436,7 @@ def _queue(proposal, event, recipients, template, context):
 
 def _context(proposal, user, **extra):
     return {
+        "admin_url": reverse("admin:innovation_fund_proposal_change", args=[proposal.pk]),
         "proposal": proposal,
         "round": proposal.round,
         "city": proposal.lead_city,

@@ -1,15 +1,18 @@
-"""The applicant's pages, under /innovation-fund/apply/ (``innovation_fund:`` names).
+"""The fund's addresses under /innovation-fund/ (``innovation_fund:`` names).
 
-cnca/urls.py mounts them beside the fund's public pages.
+The applicant's pages are under apply/; the public pages (rounds, awards, open
+data, calendars) are in public/urls.py.
 """
 
 from django.urls import path
 
 from . import views
+from .public.urls import urlpatterns as public_urlpatterns
 
 app_name = "innovation_fund"
 
 urlpatterns = [
+    *public_urlpatterns,
     path(
         "apply/<slug:slug>/letter-of-intent/",
         views.ProposalCreateView.as_view(),

@@ -14,13 +14,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from innovation_fund import queries as fund_queries
 
+from .auth import client_ip
 from .models import CityMembership
-from .services import lift_login_lockout, send_password_reset
+from .services import lift_login_lockout, request_password_reset
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -49,14 +51,9 @@ class EmailPasswordResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        # Through the outbox, like every email the portal sends.
-        send_password_reset(
-            user=context["user"],
-            uidb64=context["uid"],
-            token=context["token"],
-            site_root=f"{context['protocol']}://{context['domain']}",
-        )
+    too_many = (
+        "Too many password-reset requests came from your network. Wait an hour, then try again."
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -92,6 +89,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     form_class = EmailPasswordResetForm
     success_url = reverse_lazy("account:password_reset_done")
+
+    def form_valid(self, form):
+        # The service does the same work whether or not the address has an
+        # account (the lookup runs in a task), so the response reveals nothing.
+        if not request_password_reset(
+            email=form.cleaned_data["email"], client_ip=client_ip(self.request)
+        ):
+            form.add_error(None, form.too_many)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from .models import MemberCity, Supporter
+from .models import Supporter
 
 SUPPORTERS_CACHE_KEY = "members:supporters-by-role"
 
@@ -31,8 +31,3 @@ def supporters_by_role():
 
 def forget_supporters():
     cache.delete(SUPPORTERS_CACHE_KEY)
-
-
-def city_urls_by_name():
-    """Each city's page address by its name (one query), to link names in text."""
-    return {city.name: city.get_absolute_url() for city in MemberCity.objects.only("name", "slug")}

@@ -1,44 +1,114 @@
 """Operations that change members' state. Each runs in one transaction."""
 
+import logging
 from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from cnca.notifications.services import queue_email
+from cnca.notifications.services import queue_email, recently_queued
+from cnca.servicekit import publish_on_commit
 
 from .models import CityMembership, MemberCity, User
+
+logger = logging.getLogger(__name__)
 
 SELECTION_COMMITTEE_GROUP = "Selection committee"
 
 
 # --- Password reset -------------------------------------------------------------
+#
+# The request does the same work whatever the address: it counts the client's
+# requests and hands the address to a task, which looks the account up and
+# queues the email. The response therefore cannot tell whether an account
+# exists. The link is built from SITE_URL, never from the request's Host.
+
+PASSWORD_RESET_TEMPLATE = "members/email/password_reset"  # noqa: S105 (a template name)
 
 
-def send_password_reset(*, user, uidb64, token, site_root):
-    """Queue the password-reset email in the outbox.
+def _reset_setting(name, default):
+    return getattr(settings, name, default)
 
-    ``site_root`` is the address the request came to (``https://host``). The key
-    holds the token, which changes with every request (it encodes the time), so
-    asking twice sends two emails while a retried request sends one.
+
+def request_password_reset(*, email, client_ip):
+    """Ask for a reset email to ``email``; returns False when ``client_ip`` asked too often.
+
+    At most PASSWORD_RESET_IP_LIMIT requests per PASSWORD_RESET_IP_WINDOW
+    seconds from one address (counted in the cache; with the cache down, not
+    counted). Publishes one task on commit, whether or not an account has
+    this email.
     """
-    path = reverse("account:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
-    reset_url = f"{site_root}{path}"
-    queue_email(
-        key=f"password-reset:user={user.pk}:token={token}",
-        to=user.email,
-        template="members/email/password_reset",
-        context={
-            "user": user,
-            "email": user.email,
-            "reset_url": reset_url,
-            "reason": "You get this email because someone asked to reset the password "
-            "of your CNCA portal account.",
-        },
-        related=user,
-    )
+    from .tasks import send_password_reset_email
+
+    if not _client_allowed(client_ip):
+        return False
+    with transaction.atomic():
+        publish_on_commit(send_password_reset_email, email)
+    return True
+
+
+def _client_allowed(client_ip):
+    limit = _reset_setting("PASSWORD_RESET_IP_LIMIT", 20)
+    window = _reset_setting("PASSWORD_RESET_IP_WINDOW", 3600)
+    key = f"password-reset:ip:{client_ip}"
+    try:
+        cache.add(key, 0, timeout=window)
+        count = cache.incr(key)
+    except Exception:
+        logger.warning("Password-reset rate limit not counted: the cache failed.", exc_info=True)
+        return True
+    return count <= limit
+
+
+def send_password_reset_email(email):
+    """Queue a reset email for each active account with this ``email`` (runs in a task).
+
+    At most one per account every PASSWORD_RESET_EMAIL_EVERY seconds: the key
+    names the account and the time window, and a row queued for the account
+    within the last window is enough. The email is sensitive: its link works
+    for PASSWORD_RESET_TIMEOUT, so the outbox erases it once sent and never
+    shows it. Returns the rows queued.
+    """
+    every = _reset_setting("PASSWORD_RESET_EMAIL_EVERY", 300)
+    window = int(timezone.now().timestamp() // every)
+    rows = []
+    with transaction.atomic():
+        for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+            if not user.has_usable_password():
+                continue
+            key_prefix = f"password-reset:user={user.pk}:"
+            if recently_queued(key_prefix, seconds=every):
+                continue
+            uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+            token = default_token_generator.make_token(user)
+            path = reverse(
+                "account:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}
+            )
+            rows.append(
+                queue_email(
+                    key=f"{key_prefix}window={window}",
+                    to=user.email,
+                    template=PASSWORD_RESET_TEMPLATE,
+                    context={
+                        "user": user,
+                        "email": user.email,
+                        "reset_url": f"{settings.SITE_URL}{path}",
+                        "reason": "You get this email because someone asked to reset the "
+                        "password of your CNCA portal account.",
+                    },
+                    related=user,
+                    sensitive=True,
+                )
+            )
+    return rows
 
 
 # --- Login throttling -----------------------------------------------------------

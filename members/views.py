@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from innovation_fund.public.queries import awards_for_city
 from news.queries import news_for_city
 
 from .filters import CityFilter
@@ -59,4 +60,5 @@ class CityDetailView(DetailView):
         # undated clause is also shown whole, so nothing of it is lost.
         context["target_in_timeline"] = is_fully_dated(city.target)
         context["city_news"] = news_for_city(city)
+        context["city_awards"] = awards_for_city(city)
         return context

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from innovation_fund.models import FundRound
+from innovation_fund.models import Award, AwardLink, FundRound, PublishedTotal, Theme
 from members.models import MemberCity, Supporter
 from news.models import NewsItem, Tag
 from resources.models import Fuel, Resource, Sector, SpendingComparison, SpendingFigure
@@ -429,12 +429,142 @@ def load_news(facts):
     return result
 
 
+# --- The fund's public record: awards and published totals ------------------------
+
+
+def _award_slug(title):
+    return slugify(title)[:120]
+
+
+def published_total_rows(facts):
+    return [
+        {
+            "label": entry["label"],
+            "invested_usd": Decimal(entry["invested_usd"]),
+            "projects": entry["projects"],
+            "leveraged_usd": (
+                Decimal(entry["leveraged_usd"]) if entry.get("leveraged_usd") else None
+            ),
+            "source_title": entry["source_title"],
+            "source_url": entry.get("source_url") or "",
+            "position": position,
+        }
+        for position, entry in enumerate(facts["innovation_fund"].get("published_totals") or [])
+    ]
+
+
+def load_published_totals(facts):
+    return sync_rows(PublishedTotal, "label", published_total_rows(facts), "published fund totals")
+
+
+def _round_slug(entry):
+    return entry["name"].lower().replace(" ", "-")
+
+
+def award_rows(facts):
+    """The Award fields the facts own, for every round whose list is in the record.
+
+    A round whose list is not known (``awards: null``) gets no rows: it is not a
+    round without awards. Returns (rows, partners by slug, themes by slug,
+    links by slug).
+    """
+    fund = facts["innovation_fund"]
+    pages = fund.get("award_pages") or {}
+    themes = fund.get("award_themes") or {}
+    rounds = FundRound.objects.in_bulk([_round_slug(e) for e in fund["rounds"]], field_name="slug")
+    cities = {city.name: city for city in MemberCity.objects.all()}
+    rows, partners, theme_slugs, links = [], {}, {}, {}
+    for entry in fund["rounds"]:
+        if not entry.get("awards"):
+            continue
+        fund_round = rounds.get(_round_slug(entry))
+        if fund_round is None:
+            raise ContentError(f"awards: no fund round {entry['name']!r} (load the rounds first)")
+        for award in entry["awards"]:
+            title = award["title"]
+            page = pages.get(title) or {}
+            slug = _award_slug(title)
+            names = [award["lead_city"], *(award.get("partner_cities") or [])]
+            if missing := [name for name in names if name not in cities]:
+                raise ContentError(f"award {title!r}: no member city {', '.join(missing)}")
+            row = {
+                "slug": slug,
+                "title": title,
+                "round_id": fund_round.pk,
+                "lead_city_id": cities[award["lead_city"]].pk,
+                "amount_usd": Decimal(award["amount_usd"]) if award.get("amount_usd") else None,
+                "announced_on": entry.get("awards_announced"),
+                "source": award.get("source") or entry.get("source") or "",
+            }
+            # Text the facts do not give is the editors' to write in the admin.
+            if page.get("summary"):
+                row["public_summary"] = " ".join(page["summary"].split())
+            if page.get("other_partners"):
+                row["other_partners"] = "\n".join(page["other_partners"])
+            rows.append(row)
+            partners[slug] = [cities[name] for name in award.get("partner_cities") or []]
+            theme_slugs[slug] = themes.get(title) or []
+            links[slug] = page.get("links") or []
+    return rows, partners, theme_slugs, links
+
+
+def load_awards(facts):
+    """The awards of the rounds whose lists are public, with partners, themes and links.
+
+    Partner cities, themes and links the facts name are added, never taken
+    away, so what staff added in the admin stays. A round's published total is
+    written where its awards' own amounts were not all published.
+    """
+    fund = facts["innovation_fund"]
+    totals = {
+        _round_slug(entry): Decimal(entry["total_awarded_usd"])
+        for entry in fund["rounds"]
+        if entry.get("total_awarded_usd")
+    }
+    for fund_round in FundRound.objects.filter(slug__in=totals):
+        if fund_round.awarded_total_usd != totals[fund_round.slug]:
+            fund_round.awarded_total_usd = totals[fund_round.slug]
+            fund_round.save(update_fields=["awarded_total_usd", "updated_at"])
+    rows, partners, theme_slugs, links = award_rows(facts)
+    result = sync_rows(Award, "slug", rows, "awards")
+    awards = Award.objects.in_bulk(list(partners), field_name="slug")
+    themes = Theme.objects.in_bulk(field_name="slug")
+    # The fixed themes are made by a migration; a flushed database (tests) lacks them.
+    for position, (slug, name) in enumerate(Theme.Slug.choices):
+        if slug not in themes:
+            themes[slug] = Theme.objects.create(slug=slug, name=name, position=position)
+    linked_cities = set(
+        Award.partner_cities.through.objects.values_list("award_id", "membercity_id")
+    )
+    linked_themes = set(Award.themes.through.objects.values_list("award_id", "theme_id"))
+    known_links = set(AwardLink.objects.values_list("award_id", "url"))
+    for slug, award in awards.items():
+        if new := [c for c in partners[slug] if (award.pk, c.pk) not in linked_cities]:
+            award.partner_cities.add(*new)
+        if unknown := [name for name in theme_slugs[slug] if name not in themes]:
+            raise ContentError(f"award {award.title!r}: no theme {', '.join(unknown)}")
+        if new := [
+            themes[name]
+            for name in theme_slugs[slug]
+            if (award.pk, themes[name].pk) not in linked_themes
+        ]:
+            award.themes.add(*new)
+        for position, link in enumerate(links[slug]):
+            if (award.pk, link["url"]) not in known_links:
+                AwardLink.objects.create(
+                    award=award, label=link["label"], url=link["url"], position=position
+                )
+    return result
+
+
 STEPS = [
     load_cities,
     load_supporters,
     load_news,
     load_rounds,
     load_demo_round,
+    load_published_totals,
+    load_awards,
     load_resources,
     load_spending_figures,
     load_spending_comparisons,

@@ -1,7 +1,11 @@
-"""The outbox in the admin: read-only rows, a safe preview, retry and cancel.
+"""The outbox in the admin: view-only rows, a safe preview, retry and cancel.
 
 Only people with the outbox's model permissions see it (superusers, alliance
 staff given them); a committee member who may sign in to the admin does not.
+A row is never edited here (Django's view-only mode: a POST to its page is
+refused); it changes only through the actions, which call the services. The
+body of a sensitive email (a password-reset link) is never shown, in any
+state, to anyone.
 """
 
 from django.contrib import admin, messages
@@ -11,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.csp import CSP
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 
@@ -32,17 +36,37 @@ PREVIEW_CSP = {
 }
 
 
+HIDDEN = "(Not shown: this email carries a secret, such as a password-reset link.)"
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state", "template"]
+    list_display = ["subject", "recipients", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "sensitive", "template"]
     search_fields = ["to", "subject", "=key", "=message_id"]
     date_hierarchy = "created_at"
+
+    class Media:
+        css = {"all": ["notifications/outbox-admin.css"]}
+
     list_per_page = 50
     actions = ["retry_failed", "cancel_queued"]
     fieldsets = [
-        (None, {"fields": ["state", "to", "subject", "attempts", "last_error"]}),
-        ("Preview", {"fields": ["preview", "text_body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "state",
+                    "recipients",
+                    "subject",
+                    "attempts",
+                    "last_error",
+                    "recipient_results",
+                    "sensitive",
+                ]
+            },
+        ),
+        ("Preview", {"fields": ["preview", "text_part"]}),
         (
             "Delivery",
             {
@@ -66,6 +90,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         # Rows change only through services (the actions below): every field is shown, none edited.
         return flatten_fieldsets(self.fieldsets)
 
+    def has_change_permission(self, request, obj=None):
+        # No row is ever edited: its page is view-only and refuses a POST. The
+        # model's change permission still governs the actions (obj is None).
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
     def has_add_permission(self, request):
         return False
 
@@ -73,32 +104,42 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         # The outbox is the record of what was sent; cancel instead.
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
     # --- Read-only fields ---------------------------------------------------------
+
+    @admin.display(description="To")
+    def recipients(self, obj):
+        return obj.to_display
+
+    @admin.display(description="Server's reply per recipient")
+    def recipient_results(self, obj):
+        if not obj.results:
+            return "-"
+        return format_html_join(
+            "", "<div>{}: {}</div>", sorted(obj.results.items(), key=lambda item: item[0])
+        )
 
     @admin.display(description="HTML part")
     def preview(self, obj):
+        if obj.sensitive:
+            return HIDDEN
         if not obj.pk or not obj.html_body:
             return "(no HTML part)"
         url = reverse("admin:notifications_outboundemail_preview", args=[obj.pk])
         return format_html(
             '<iframe src="{}" sandbox="" title="Preview of the HTML part" '
-            'width="100%" height="520" class="outbox-preview" '
-            'style="border:1px solid #ccc;max-width:680px"></iframe>',
+            'width="100%" height="520" class="outbox-preview"></iframe>',
             url,
         )
 
+    @admin.display(description="Text part")
+    def text_part(self, obj):
+        return HIDDEN if obj.sensitive else obj.text_body
+
     @admin.display(description="HTML source")
     def html_source(self, obj):
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.html_body)
+        if obj.sensitive:
+            return HIDDEN
+        return format_html('<pre class="outbox-source">{}</pre>', obj.html_body)
 
     @admin.display(description="About")
     def related_object(self, obj):
@@ -126,7 +167,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             pk = int(object_id)
         except ValueError:
             raise Http404 from None
-        email = get_object_or_404(OutboundEmail, pk=pk)
+        email = get_object_or_404(OutboundEmail, pk=pk, sensitive=False)
         return _preview_response(email.html_body)
 
     # --- Actions ------------------------------------------------------------------------

@@ -33,7 +33,19 @@ class OutboundEmail(models.Model):
         unique=True,
         help_text="Names the email's purpose and recipient; one key is sent at most once.",
     )
-    to = models.TextField(help_text="Recipients, comma separated.")
+    to = models.JSONField(default=list, help_text="The recipients' addresses, a list.")
+    results = models.JSONField(
+        "results per recipient",
+        default=dict,
+        blank=True,
+        help_text="The mail server's reply for each recipient, once it replied: "
+        "a server may accept some recipients and refuse others.",
+    )
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Carries a secret (a password-reset link): the body is never shown in "
+        "the admin and is erased once the email is sent.",
+    )
     subject = models.CharField(max_length=300)
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
@@ -53,6 +65,12 @@ class OutboundEmail(models.Model):
         default=timezone.now, help_text="A queued row is not sent before this time."
     )
     sending_since = models.DateTimeField(null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by each claim; a sender checks it is still its own before each send.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -97,9 +115,24 @@ class OutboundEmail(models.Model):
             ),
         ]
 
+    REDACTED = "[Erased once sent: this email carried a secret.]"
+
     def __str__(self):
-        return f"{self.subject} -> {self.to}"
+        return f"{self.subject} -> {self.to_display}"
 
     @property
     def recipients(self):
-        return [address.strip() for address in self.to.split(",") if address.strip()]
+        return list(self.to)
+
+    @property
+    def to_display(self):
+        return ", ".join(self.to)
+
+    @property
+    def refused(self):
+        """The recipients the server refused, with its reply: ``{address: reply}``."""
+        return {
+            address: reply
+            for address, reply in self.results.items()
+            if not str(reply).startswith("2")
+        }

@@ -35,3 +35,14 @@ def time_left(moment):
     if moment is None or moment <= timezone.now():
         return ""
     return timeuntil(moment)
+
+
+@register.filter
+def status_label(value):
+    """A proposal status as people read it: 'full_submitted' -> 'Full proposal submitted'."""
+    from innovation_fund.models import Proposal
+
+    try:
+        return Proposal.Status(value).label
+    except ValueError:
+        return value

@@ -348,3 +348,15 @@ def test_the_site_urlconf_serves_its_own_error_pages(client, db):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_robots_txt_answers_get_and_head(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
+
+    head = client.head("/robots.txt")  # require_safe: crawlers and monitors send HEAD
+    assert head.status_code == 200
+    assert head["Content-Type"].startswith("text/plain")
+    assert client.post("/robots.txt").status_code == 405

@@ -19,6 +19,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://cnca:secret@db.example.org:5432/cnca",
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "SITE_URL": "https://portal.example.org",
 }
 READ_SETTINGS = """
 import json, django
@@ -228,7 +229,7 @@ def test_production_reads_services_from_the_environment():
     assert values["cache"] == "cnca.cache.DegradingRedisCache"
     assert values["broker"] == "redis://cache.example.org:6379/0"
     assert values["eager"] is False
-    assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["email_backend"] == "cnca.notifications.smtp.EmailBackend"
     assert values["email_host"] == "smtp.example.org"
     assert values["allowed_hosts"] == ["portal.example.org"]
     assert values["ssl_redirect"] is True

@@ -70,10 +70,10 @@ def test_a_message_is_stored_sent_to_staff_and_copied_to_the_sender(client, staf
     )
     to_staff = OutboundEmail.objects.get(key=f"contact:message={stored.pk}:staff")
     copy = OutboundEmail.objects.get(key=f"contact:message={stored.pk}:copy")
-    assert to_staff.to == "staff@cnca.example"
+    assert to_staff.to == ["staff@cnca.example"]
     assert to_staff.subject == "Contact form: My city wants to join, from Ada Lovelace"
     assert "How do we join?" in to_staff.text_body
-    assert copy.to == "ada@example.org"
+    assert copy.to == ["ada@example.org"]
     assert "How do we join?" in copy.text_body
     assert OutboundEmail.objects.count() == 2
 
@@ -87,14 +87,14 @@ def test_the_recipients_can_be_set(client, settings):
     client.post(URL, message())
 
     staff_mail = OutboundEmail.objects.get(key__endswith=":staff")
-    assert staff_mail.to == "inbox@cnca.example, director@cnca.example"
+    assert staff_mail.to == ["inbox@cnca.example", "director@cnca.example"]
 
 
 def test_with_no_staff_address_the_message_is_still_kept(client):
     client.post(URL, message())
 
     assert ContactMessage.objects.count() == 1
-    assert list(OutboundEmail.objects.values_list("to", flat=True)) == ["ada@example.org"]
+    assert list(OutboundEmail.objects.values_list("to", flat=True)) == [["ada@example.org"]]
 
 
 def test_the_message_is_escaped_in_the_html_email(client, staff):

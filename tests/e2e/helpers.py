@@ -44,3 +44,12 @@ def assert_no_horizontal_scroll(page):
         f"{page.url} scrolls sideways on a {viewport}px wide screen: "
         f"the page is {scroll_width}px wide"
     )
+
+
+def sign_in(page, base_url, email, password):
+    """Sign in through the login form and arrive at the account page."""
+    visit(page, base_url + "/account/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    arrived(page, r"/account/$")

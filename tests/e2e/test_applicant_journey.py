@@ -14,7 +14,7 @@ from innovation_fund.models import Proposal
 from members.services import create_demo_accounts
 
 from .a11y import assert_accessible
-from .helpers import arrived, visit
+from .helpers import arrived, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,17 +26,9 @@ def demo_accounts(cnca_content):
     create_demo_accounts(PASSWORD)
 
 
-def sign_in(page, base_url, email):
-    visit(page, base_url + "/account/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    arrived(page, r"/account/$")
-
-
 def test_portland_staff_submit_a_letter_of_intent(demo_accounts, live_server, audit_page):
     page = audit_page
-    sign_in(page, live_server.url, "staff@portland.example")
+    sign_in(page, live_server.url, "staff@portland.example", PASSWORD)
     main = page.get_by_role("main")
     expect(main).to_contain_text("Demonstration round is open for letters of intent")
     assert_accessible(page)
@@ -85,9 +77,9 @@ def test_portland_staff_submit_a_letter_of_intent(demo_accounts, live_server, au
     proposal = Proposal.objects.get()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.lead_city.slug == "portland"
-    confirmation = OutboundEmail.objects.get(to="staff@portland.example")
+    confirmation = OutboundEmail.objects.get(to=["staff@portland.example"])
     assert "Cool roofs for schools" in confirmation.subject
-    assert OutboundEmail.objects.filter(to="staff@cnca.example").exists()  # fund staff
+    assert OutboundEmail.objects.filter(to=["staff@cnca.example"]).exists()  # fund staff
 
     # Back on the dashboard the proposal shows with its status.
     page.get_by_role("link", name="Your account", exact=True).first.click()

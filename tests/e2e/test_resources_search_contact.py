@@ -88,4 +88,4 @@ def test_a_visitor_writes_to_the_staff_without_javascript(cnca_content, live_ser
     arrived(page, r"/contact/thanks/$")
     expect(page.get_by_role("heading", level=1)).to_contain_text("your message is on its way")
     assert ContactMessage.objects.get().email == "ada@example.org"
-    assert OutboundEmail.objects.filter(to="ada@example.org").count() == 1
+    assert OutboundEmail.objects.filter(to=["ada@example.org"]).count() == 1

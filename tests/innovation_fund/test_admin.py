@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from innovation_fund.models import FundRound
 from tests.factories import StaffUserFactory, UserFactory
-from tests.innovation_fund.factories import CriterionFactory, FundRoundFactory
+from tests.innovation_fund.factories import CriterionFactory, FundRoundFactory, ProposalFactory
 from tests.querycount import queries_of_get
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,7 @@ def test_committee_members_and_city_staff_cannot_open_the_round_admin(client):
     [
         ("fundround", FundRoundFactory.create_batch),
         ("criterion", CriterionFactory.create_batch),
+        ("proposal", ProposalFactory.create_batch),
     ],
 )
 def test_changelist_queries_do_not_grow_with_rows(staff_client, model, make_rows):
@@ -99,3 +100,15 @@ def test_changelist_queries_do_not_grow_with_rows(staff_client, model, make_rows
     small = queries_of_get(staff_client, url)
     make_rows(45)
     assert queries_of_get(staff_client, url) == small
+
+
+def test_alliance_staff_read_a_proposal_but_cannot_change_it_in_the_admin(staff_client):
+    proposal = ProposalFactory(title="Heat pumps")
+    change = reverse("admin:innovation_fund_proposal_change", args=[proposal.pk])
+    page = staff_client.get(change)
+    assert page.status_code == 200
+    assert "Heat pumps" in page.content.decode()
+    staff_client.post(change, {"title": "Changed", "status": "awarded"})
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.status) == ("Heat pumps", "draft")
+    assert staff_client.get(reverse("admin:innovation_fund_proposal_add")).status_code == 403

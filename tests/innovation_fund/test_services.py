@@ -202,13 +202,14 @@ def test_submit_moves_records_snapshots_and_queues_the_emails(draft, staff):
     )
     version = ProposalVersion.objects.get(proposal=draft)
     assert (version.stage, version.number, version.data["title"]) == ("loi", 1, draft.title)
-    recipients = sorted(email.to for email in emails(draft))
+    recipients = sorted(address for email in emails(draft) for address in email.to)
     assert recipients == sorted([staff.user.email, lead.user.email, admin.email])
-    confirmation = emails(draft).get(to=staff.user.email)
+    confirmation = emails(draft).get(to=[staff.user.email])
     assert draft.title in confirmation.subject
     assert f"/innovation-fund/apply/proposals/{draft.pk}/" in confirmation.text_body
-    notice = emails(draft).get(to=admin.email)
+    notice = emails(draft).get(to=[admin.email])
     assert "New letter of intent" in notice.subject
+    assert f"/admin/innovation_fund/proposal/{draft.pk}/change/" in notice.text_body
 
 
 def test_submit_lists_what_is_missing(fund_round, staff):
@@ -296,7 +297,7 @@ def test_editing_after_submit_keeps_each_version_and_sends_a_notice(draft, staff
     assert (change.from_status, change.to_status) == ("submitted", "submitted")
     assert "version 2" in change.note
     notice = emails(draft).filter(subject__startswith="Changed").get()
-    assert notice.to == staff.user.email
+    assert notice.to == [staff.user.email]
 
 
 def test_an_edit_that_would_leave_a_submitted_proposal_incomplete_changes_nothing(draft, staff):
@@ -342,7 +343,7 @@ def test_withdraw_from_each_loi_status(draft, staff, status):
     assert draft.withdrawn_at is not None
     change = StatusChange.objects.filter(proposal=draft).last()
     assert (change.from_status, change.to_status) == (status, "withdrawn")
-    assert emails(draft).filter(subject__startswith="Withdrawn", to=staff.user.email).exists()
+    assert emails(draft).filter(subject__startswith="Withdrawn", to=[staff.user.email]).exists()
 
 
 def test_a_finalist_can_withdraw_before_the_full_deadline(staff):

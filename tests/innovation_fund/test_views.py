@@ -186,7 +186,7 @@ def test_submit_then_status_and_confirmation(staff_client, draft, staff):
     assert "Submitted. A confirmation email is on its way" in html
     assert "Status: <strong" in html
     assert "Submitted</strong>" in html
-    assert OutboundEmail.objects.filter(to=staff.user.email).exists()
+    assert OutboundEmail.objects.filter(to=[staff.user.email]).exists()
     # A second click of the same button submits nothing more.
     staff_client.post(url("proposal_submit", draft), {"version": 1})
     assert ProposalVersion.objects.count() == 1

@@ -205,9 +205,17 @@ def test_password_reset_sends_one_mail_whose_link_works(client, member):
     assert message.subject == "Reset your CNCA portal password"
     assert "Ana Lima" in message.body
     assert "&amp;" not in message.body  # plain text, not HTML-escaped
-    # It went through the outbox, with an HTML part and the reason in the footer.
-    row = OutboundEmail.objects.get(to="ana@portland.example")
+    # It went through the outbox, with an HTML part and the reason in the footer,
+    # as a sensitive row: no token in its key, its bodies erased once sent.
+    row = OutboundEmail.objects.get()
+    assert row.to == ["ana@portland.example"]
     assert row.state == OutboundEmail.State.SENT
+    assert row.sensitive
+    assert row.key.startswith(f"password-reset:user={member.pk}:window=")
+    token = reset_link_from(message).rstrip("/").rsplit("/", 1)[1]
+    assert token not in row.key
+    assert token not in row.text_body + row.html_body
+    assert row.text_body == OutboundEmail.REDACTED
     assert message.extra_headers["Message-ID"] == row.message_id
     assert "Choose a new password" in message.alternatives[0].content
     assert "someone asked to reset the password" in message.body
@@ -244,6 +252,7 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
     assert response.status_code == 302
     assert response.url == reverse("account:password_reset_done")
     assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()
     done = client.get(response.url)
     assert h1_of(done) == "Check your email"
     days = settings.PASSWORD_RESET_TIMEOUT // 86400

@@ -21,9 +21,18 @@ from django.conf import settings
 from django.db import connections
 
 from cnca.celery import app as celery_app
-from cnca.notifications.testing import SMTPServer, worker_command
+from tests.smtp_server import SMTPServer, worker_command
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(predicate, timeout=30.0, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"Timed out after {timeout} s waiting for {message}.")
 
 
 @pytest.fixture
@@ -38,7 +47,7 @@ def smtp_mailer(smtp_server, settings):
     """Send from this process to ``smtp_server`` (the tests otherwise use locmem)."""
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "cnca.notifications.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": smtp_server.port, "timeout": 5},
         }
     }

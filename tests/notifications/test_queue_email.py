@@ -5,6 +5,7 @@ from django.core import mail
 from django.db import transaction
 
 from cnca.notifications.models import OutboundEmail
+from cnca.notifications.queueing import insert_or_get
 from cnca.notifications.services import queue_email
 from tests.factories import MemberCityFactory
 
@@ -58,8 +59,9 @@ def test_several_recipients():
     row = queue_email(
         key="k", to=["a@example.org", "b@example.org"], template=TEMPLATE, context=notice()
     )
-    assert row.to == "a@example.org, b@example.org"
-    assert row.recipients == ["a@example.org", "b@example.org"]
+    row.refresh_from_db()
+    assert row.to == ["a@example.org", "b@example.org"]  # a list, not a joined string
+    assert str(row) == "Your letter of intent was received -> a@example.org, b@example.org"
 
 
 def test_the_reason_is_required():
@@ -88,14 +90,25 @@ def test_the_same_key_twice_is_one_row_and_one_scheduled_send(django_capture_on_
     assert len(callbacks) == 1
 
 
-def test_a_duplicate_key_leaves_the_callers_transaction_usable():
-    queue(key="dup")
+def test_a_duplicate_insert_returns_the_holder_and_leaves_the_transaction_usable():
+    """The INSERT path itself: what a second process reaches when both queue one key at once.
+
+    (queue_email looks the key up first, so calling it twice never gets here;
+    tests/notifications/test_races.py races two connections for real.)
+    """
+    first = queue(key="dup")
+    clash = OutboundEmail(
+        key="dup", to=["x@example.org"], subject="x", text_body="x", message_id="<clash@test>"
+    )
     with transaction.atomic():
-        queue(key="dup")
-        # Were the duplicate's IntegrityError not in a savepoint, this would fail
-        # with "current transaction is aborted" on Postgres.
-        queue(key="other")
-    assert OutboundEmail.objects.count() == 2
+        row, inserted = insert_or_get(clash)
+        assert (row.pk, inserted) == (first.pk, False)
+        # Were the IntegrityError not in a savepoint, Postgres would now refuse
+        # every statement with "current transaction is aborted".
+        other = queue(key="other")
+    assert set(OutboundEmail.objects.values_list("key", flat=True)) == {"dup", "other"}
+    assert other.pk != first.pk
+    assert not OutboundEmail.objects.filter(message_id="<clash@test>").exists()
 
 
 def test_sent_on_commit_with_text_and_html_parts(django_capture_on_commit_callbacks, eager_celery):

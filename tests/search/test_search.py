@@ -13,6 +13,8 @@ from cnca import search
 from cnca.search import MAX_QUERY_LENGTH, clean_query
 from news.models import NewsItem
 from tests.factories import MemberCityFactory
+from tests.innovation_fund.factories import FundRoundFactory
+from tests.innovation_fund.public.factories import AwardFactory, bulk_awards
 from tests.news.factories import NewsItemFactory
 from tests.querycount import queries_of_get
 from tests.resources.factories import ResourceFactory
@@ -47,6 +49,22 @@ def test_finds_resources_and_cities(client, backend):
     assert '<a href="/resources/framework/">Framework for deep carbon planning</a>' in html
     assert '<a href="/cities/oslo/">Oslo</a>' in html
     assert "2 results for “carbon”." in html
+
+
+def test_finds_awards_by_title_summary_and_partner(client, backend):
+    award = AwardFactory(
+        title="Thermal decarbonization for cities",
+        public_summary="Heat pumps at district scale.",
+        other_partners="Burlington, Vermont",
+    )
+
+    by_title = text_of(client.get(URL, {"q": "thermal"}))
+    by_partner = text_of(client.get(URL, {"q": "Burlington"}))
+
+    link = f'<a href="{award.get_absolute_url()}">Thermal decarbonization for cities</a>'
+    assert link in by_title
+    assert link in by_partner
+    assert "Innovation Fund awards" in by_title
 
 
 def test_every_word_must_match(client, backend):
@@ -251,10 +269,11 @@ def test_a_new_provider_plugs_in_without_touching_the_view(client, monkeypatch):
     assert "CARBON BUDGETS" in html
 
 
-def test_the_sections_are_cities_news_then_resources():
+def test_the_sections_are_cities_news_awards_then_resources():
     keys = [provider.key for provider in search.providers()]
 
-    assert keys.index("cities") < keys.index("news") < keys.index("resources")
+    assert keys.index("cities") < keys.index("news") < keys.index("awards")
+    assert keys.index("awards") < keys.index("resources")
 
 
 # --- Cost -----------------------------------------------------------------------------
@@ -267,6 +286,7 @@ def test_queries_do_not_grow_with_the_rows(client, backend, params):
             ResourceFactory(title=f"Carbon report {i}")
             MemberCityFactory(target=f"Carbon neutral by {2030 + i % 20}")
             NewsItemFactory(title=f"Carbon news {i}")
+            AwardFactory(title=f"Carbon award {i}")
 
     make(6)
     small = queries_of_get(
@@ -322,7 +342,12 @@ def test_phrases_and_exclusions(client):
 
 @postgres
 @pytest.mark.parametrize(
-    ("key", "index"), [("resources", "resource_search"), ("news", "newsitem_search")]
+    ("key", "index"),
+    [
+        ("resources", "resource_search"),
+        ("news", "newsitem_search"),
+        ("awards", "award_search"),
+    ],
 )
 def test_the_gin_index_serves_the_query(key, index):
     """The index's expression (in the migration) and the query's are the same."""
@@ -339,10 +364,13 @@ def test_the_gin_index_serves_the_query(key, index):
         )
         for n in range(500)
     )
+    if key == "awards":
+        bulk_awards(500, fund_round=FundRoundFactory(), lead_city=MemberCityFactory())
     provider = next(p for p in search.providers() if p.key == key)
     sql, params = provider.search("carbon").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE news_newsitem")
+        cursor.execute("ANALYZE innovation_fund_award")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -3,12 +3,13 @@
 Used by the outbox's failure tests and by the email benchmark; also handy by
 hand, to watch what the portal sends without a mail server:
 
-    python -m cnca.notifications.testing 2525     # then EMAIL_URL=smtp://127.0.0.1:2525
+    python -m tests.smtp_server 2525     # then EMAIL_URL=smtp://127.0.0.1:2525
 
 The handler can be told to refuse: a script of replies for the next DATA
 commands (``"421 4.3.0 Try again later"`` twice, then accept), a permanent
-reply for every recipient (``"550 5.1.1 No such user"``), or a gate that holds
-every DATA command after the N-th accepted message until it is opened again.
+reply for every recipient (``"550 5.1.1 No such user"``) or for some
+(``refuse``), a gate that holds every DATA command after the N-th accepted
+message until it is opened again, or a delay before every DATA reply.
 aiosmtpd is a test dependency: import this module only from tests and bench.
 """
 
@@ -77,6 +78,8 @@ class RecordingHandler:
         self.refused = 0
         self.data_replies = collections.deque()  # replies for the next DATA commands
         self.rcpt_reply = None  # a reply for every RCPT TO instead of accepting it
+        self.refuse = {}  # address -> reply for its RCPT TO; the others are accepted
+        self.data_delay = 0.0  # seconds each DATA command takes before its reply
         self.gate = threading.Event()
         self.gate.set()
         self.hold_after = None  # close the gate once this many messages are accepted
@@ -85,6 +88,10 @@ class RecordingHandler:
     # --- aiosmtpd hooks ---------------------------------------------------------------
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            with self._lock:
+                self.refused += 1
+            return self.refuse[address]
         if self.rcpt_reply:
             with self._lock:
                 self.refused += 1
@@ -93,6 +100,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         with self._lock:
             reply = self.data_replies.popleft() if self.data_replies else None
             if reply:
