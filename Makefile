@@ -53,10 +53,11 @@ content: ## Load the alliance's real content (idempotent)
 	@scripts/bootstrap
 	$(MANAGE) load_cnca_content
 
-demo: ## Create the demo accounts: make demo PASSWORD=...
+demo: ## Create the demo accounts and submitted demo LOIs for the committee: make demo PASSWORD=...
 	@scripts/bootstrap
 	@test -n "$(PASSWORD)" || { echo "usage: make demo PASSWORD=a-long-password"; exit 2; }
 	$(MANAGE) create_demo_accounts --password "$(PASSWORD)"
+	$(MANAGE) create_demo_proposals
 
 stack: ## web (gunicorn), Celery worker and beat against local Postgres and Redis
 	@scripts/bootstrap test

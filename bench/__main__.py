@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = [
     ["bench.pages"],
     ["bench.applicant"],
+    ["bench.ranking"],
     ["bench.email_relay"],
 ]
 

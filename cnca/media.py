@@ -20,7 +20,8 @@ from .private_files import protect, resolve_inside
 
 # Folders of MEDIA_ROOT anyone may read. Uploads elsewhere (proposal
 # attachments) are private and go through cnca.private_files.serve_private_file.
-PUBLIC_FOLDERS = ("cities",)
+# News images have random names, so a draft's picture cannot be guessed.
+PUBLIC_FOLDERS = ("cities", "news")
 
 # Types a browser may display inline: images and PDF, never HTML, SVG or XML
 # (all three can carry script).

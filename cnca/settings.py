@@ -248,6 +248,9 @@ _OUTBOX_PURGE_EVERY = globals().get(
     "NOTIFICATIONS_PURGE_EVERY", _outbox_conf.DEFAULTS["PURGE_EVERY"]
 )
 
+# News by email (news/services.py): how long a confirmation link works.
+NEWS_CONFIRMATION_DAYS = env.int("NEWS_CONFIRMATION_DAYS", default=3)
+
 # The contact form (cnca/contact): where messages go (default: the alliance
 # staff, i.e. active superusers) and how many one address or one IP address may
 # send in a window of seconds.
@@ -299,7 +302,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# How often beat queues the Innovation Fund's due deadline reminders (seconds).
+FUND_REMINDERS_EVERY = env.float("FUND_REMINDERS_EVERY", default=300.0)
 CELERY_BEAT_SCHEDULE = {
+    "committee-scoring-reminders": {
+        "task": "innovation_fund.send_scoring_reminders",
+        "schedule": env.int("COMMITTEE_REMINDERS_EVERY", default=300),
+        "options": {"expires": 300},
+    },
     "notifications-relay": {
         "task": "notifications.relay_queued_email",
         "schedule": _OUTBOX_RELAY_EVERY,
@@ -315,6 +325,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.purge_sent_email",
         "schedule": _OUTBOX_PURGE_EVERY,
         "options": {"expires": _OUTBOX_PURGE_EVERY},
+    },
+    # Scheduled news items become published when their time comes, and public
+    # items not yet mailed are mailed to subscribers (news/services.py).
+    "news-due-mailings": {
+        "task": "news.start_due_mailings",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    "fund-reminders": {
+        "task": "innovation_fund.send_due_reminders",
+        "schedule": FUND_REMINDERS_EVERY,
+        "options": {"expires": FUND_REMINDERS_EVERY},
     },
 }
 

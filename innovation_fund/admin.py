@@ -16,7 +16,6 @@ from .models import (
     AwardLink,
     Criterion,
     FundRound,
-    Proposal,
     StatusChange,
     validate_time_zone,
 )
@@ -160,32 +159,7 @@ class StatusChangeInline(AllianceStaffOnly, admin.TabularInline):
         return False
 
 
-@admin.register(Proposal)
-class ProposalAdmin(AllianceStaffOnly, admin.ModelAdmin):
-    """Proposals as the applicants wrote them, read-only: their status moves only
-    through innovation_fund/services.py (the committee's pages for its decisions)."""
+# The selection committee's admin (proposals, reviews, assignment, decisions, audit).
+from .committee.admin import register as _register_committee  # noqa: E402
 
-    list_display = ["title", "round", "lead_city", "status", "requested_amount_usd", "updated_at"]
-    list_filter = ["status", "round"]
-    list_select_related = ["round", "lead_city"]
-    search_fields = ["title", "lead_city__name", "summary"]
-    date_hierarchy = "created_at"
-    inlines = [StatusChangeInline]
-    exclude = ["partner_cities", "creation_token"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [
-            field.name
-            for field in Proposal._meta.fields
-            if field.name not in ("id", "creation_token")
-        ] + ["partners"]
-
-    @admin.display(description="partner cities")
-    def partners(self, proposal):
-        return ", ".join(city.name for city in proposal.partner_cities.all()) or "-"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+_register_committee(admin.site, proposal_inlines=[StatusChangeInline])

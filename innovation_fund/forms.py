@@ -9,10 +9,12 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 
 from members.models import MemberCity
 
-from .models import Proposal
+from . import uploads
+from .models import Attachment, Proposal
 from .services import LOI_FIELDS, REQUIRED_FOR_FULL, REQUIRED_FOR_LOI
 
 
@@ -170,3 +172,32 @@ MilestoneFormSet = forms.formset_factory(
 
 def budget_total(rows):
     return sum((row["amount_usd"] for row in rows), Decimal(0))
+
+
+class AttachmentForm(forms.Form):
+    """One file for a proposal, checked by its content (innovation_fund/uploads.py)."""
+
+    file = forms.FileField(
+        label="File",
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
+    )
+    kind = forms.ChoiceField(
+        label="What it is", choices=Attachment.Kind.choices, initial=Attachment.Kind.OTHER
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"A PDF document, or a PNG or JPEG image, of at most "
+            f"{filesizeformat(uploads.max_bytes())}; up to {Attachment.MAX_PER_PROPOSAL} "
+            "files a proposal."
+        )
+
+    def clean_file(self):
+        """The checked upload (a CheckedUpload), or the reason it is refused."""
+        return uploads.check_upload(self.cleaned_data["file"])
+
+    @staticmethod
+    def too_large_message():
+        limit = filesizeformat(uploads.max_bytes())
+        return f"The file is larger than {limit}, the most a file may be."

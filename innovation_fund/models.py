@@ -9,6 +9,7 @@ See docs/decisions/ for the status machine, optimistic locking and the
 deadline rule.
 """
 
+import uuid
 import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +24,8 @@ from django.utils import timezone
 
 from cnca.models import StatusChangeBase
 from members.models import MemberCity
+
+from .uploads import EXTENSIONS
 
 # How long a round shows as "awarded" after the awards are announced; then it is closed.
 AWARDED_PHASE = timedelta(days=90)
@@ -644,6 +647,71 @@ class AwardLink(models.Model):
         return self.label
 
 
+def attachment_storage_name(instance, filename):
+    """A random name in a private folder: never the uploader's name, never public.
+
+    No extension either: nothing that serves files by name can guess a type.
+    """
+    return f"private/proposals/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a proposal (checked by innovation_fund/uploads.py).
+
+    Stored under a random name outside the public media folders and served only
+    by the permission-checked download view, as a download.
+    """
+
+    MAX_PER_PROPOSAL = 5
+
+    class Kind(models.TextChoices):
+        LETTER_OF_SUPPORT = "letter_of_support", "Letter of support"
+        BUDGET = "budget", "Budget or financial document"
+        PLAN = "plan", "Plan, map or drawing"
+        OTHER = "other", "Other"
+
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF document"
+        PNG = "image/png", "PNG image"
+        JPEG = "image/jpeg", "JPEG image"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_storage_name, max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(help_text="Bytes, as stored.")
+    content_type = models.CharField(
+        max_length=40, choices=ContentType.choices, help_text="Found from the content."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["proposal", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/png", "image/jpeg"]),
+                name="attachment_content_type_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def download_name(self):
+        """The uploader's name, with the extension of what the file really is."""
+        extension = EXTENSIONS[self.content_type]
+        accepted = {"jpg", "jpeg"} if extension == "jpg" else {extension}
+        _, dot, current = self.original_name.rpartition(".")
+        if dot and current.lower() in accepted:
+            return self.original_name
+        return f"{self.original_name}.{extension}"
+
+
 # The selection committee's models live in their own module; importing them here
 # registers them with the app.
 from .committee.models import (  # noqa: E402, F401
@@ -652,6 +720,7 @@ from .committee.models import (  # noqa: E402, F401
     CommitteeMember,
     Conflict,
     Decision,
+    Recommendation,
     Review,
     Score,
 )

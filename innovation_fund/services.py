@@ -16,6 +16,7 @@ The status machine (docs/decisions/, "the proposal status machine")::
 
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -26,7 +27,15 @@ from cnca.servicekit import StaleState, transition
 from members.models import CityMembership, User
 
 from . import rules
-from .models import BudgetLine, Milestone, Proposal, ProposalVersion, Stage, StatusChange
+from .models import (
+    Attachment,
+    BudgetLine,
+    Milestone,
+    Proposal,
+    ProposalVersion,
+    Stage,
+    StatusChange,
+)
 
 Status = Proposal.Status
 
@@ -472,3 +481,70 @@ def _notify_edit(proposal, user, version_row):
 def _notify_withdraw(proposal, user):
     context = _context(proposal, user)
     _queue(proposal, "withdrawn", _applicant_recipients(proposal, user), "withdrawn", context)
+
+
+# --- Attachments -----------------------------------------------------------------------
+
+
+class TooManyAttachments(Refusal):
+    pass
+
+
+def _lock_for_files(user, proposal):
+    """Lock the proposal's row and check that ``user`` may change its files now.
+
+    The same rules as editing: the lead city's staff, a status its stage edits,
+    before the stage's deadline. Returns the locked, fresh proposal.
+    """
+    _require_lead(user, proposal)
+    locked = Proposal.objects.select_for_update().select_related("round").get(pk=proposal.pk)
+    stage = locked.stage
+    if locked.status not in EDITABLE[stage]:
+        raise WrongStatus(
+            f"A proposal that is {locked.get_status_display().lower()} cannot be changed."
+        )
+    require_stage_open(locked.round, stage)
+    return locked
+
+
+@transaction.atomic
+def add_attachment(*, proposal, user, checked, kind):
+    """Attach ``checked`` (an uploads.CheckedUpload) to ``proposal``.
+
+    At most ``Attachment.MAX_PER_PROPOSAL``: counted under the proposal's row
+    lock, so two uploads at once cannot make six. The file is stored under a
+    random private name; if the row cannot be saved, the file is deleted again.
+    """
+    locked = _lock_for_files(user, proposal)
+    if locked.attachments.count() >= Attachment.MAX_PER_PROPOSAL:
+        raise TooManyAttachments(
+            f"A proposal may have at most {Attachment.MAX_PER_PROPOSAL} attachments. "
+            "Remove one to attach another."
+        )
+    attachment = Attachment(
+        proposal=locked,
+        kind=kind,
+        original_name=checked.original_name,
+        size=checked.size,
+        content_type=checked.content_type,
+        uploaded_by=user,
+    )
+    attachment.file.save("upload", ContentFile(checked.content), save=False)
+    stored = attachment.file.name
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, user):
+    """Remove an attachment; its file is deleted once the removal is committed."""
+    _lock_for_files(user, attachment.proposal)
+    storage, name = attachment.file.storage, attachment.file.name
+    deleted, _ = Attachment.objects.filter(pk=attachment.pk).delete()
+    if deleted:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -6,7 +6,7 @@ data, calendars) are in public/urls.py.
 
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 from .public.urls import urlpatterns as public_urlpatterns
 
 app_name = "innovation_fund"
@@ -34,5 +34,20 @@ urlpatterns = [
         "apply/proposals/<int:pk>/history/",
         views.ProposalHistoryView.as_view(),
         name="proposal_history",
+    ),
+    path(
+        "apply/proposals/<int:pk>/attachments/",
+        attachment_views.AttachmentAddView.as_view(),
+        name="attachment_add",
+    ),
+    path(
+        "apply/proposals/<int:pk>/attachments/<int:attachment_pk>/",
+        attachment_views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "apply/proposals/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        attachment_views.AttachmentRemoveView.as_view(),
+        name="attachment_remove",
     ),
 ]

@@ -14,13 +14,14 @@ from django.views import View
 
 from . import queries, rules, services
 from .forms import (
+    AttachmentForm,
     BudgetLineFormSet,
     FullProposalForm,
     LetterOfIntentForm,
     MilestoneFormSet,
     budget_total,
 )
-from .models import FundRound, Proposal, Stage
+from .models import Attachment, FundRound, Proposal, Stage
 
 
 def deadline_passed(request, refusal, proposal=None):
@@ -139,8 +140,25 @@ class ProposalDetailView(ProposalMixin, View):
                 "budget_total": budget_total(
                     [{"amount_usd": line.amount_usd} for line in proposal.budget_lines.all()]
                 ),
+                **attachments_context(proposal, now, self.is_lead),
             },
         )
+
+
+def attachments_context(proposal, now, is_lead):
+    """What ``innovation_fund/_attachments.html`` shows: the files, and the upload
+    form when the person may still change them."""
+    open_now = (
+        is_lead
+        and proposal.status in services.EDITABLE[proposal.stage]
+        and proposal.round.stage_open_at(proposal.stage, now)
+    )
+    return {
+        "attachments": list(proposal.attachments.all()),
+        "attachments_open": open_now,
+        "attachment_form": AttachmentForm() if open_now else None,
+        "max_attachments": Attachment.MAX_PER_PROPOSAL,
+    }
 
 
 class ProposalEditView(ProposalMixin, View):

@@ -8,6 +8,7 @@ its `publish_at`, to the second.
 """
 
 import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnca.images import validate_image
+from cnca.models import StatusChangeBase
 from cnca.richtext import html_to_text, markdown_to_html
 from members.models import MemberCity
 
@@ -40,6 +42,12 @@ class NewsItemQuerySet(models.QuerySet):
         return self.filter(status__in=NewsItem.PUBLIC_STATUSES, publish_at__lte=now).order_by(
             "-publish_at", "-pk"
         )
+
+
+def image_path(instance, filename):
+    """A random name: an image of a draft cannot be found by guessing its address."""
+    extension = PurePosixPath(filename).suffix.lower()[:5] or ".img"
+    return f"news/images/{secrets.token_hex(16)}{extension}"
 
 
 def _unsubscribe_token():
@@ -88,7 +96,7 @@ class NewsItem(models.Model):
 
     image = models.ImageField(
         "lead image",
-        upload_to="news/images/",
+        upload_to=image_path,
         blank=True,
         validators=[validate_image],
         width_field="image_width",
@@ -110,6 +118,12 @@ class NewsItem(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="news_items")
     cities = models.ManyToManyField(
         MemberCity, blank=True, related_name="news_items", verbose_name="related cities"
+    )
+    rounds = models.ManyToManyField(
+        "innovation_fund.FundRound",
+        blank=True,
+        related_name="news_items",
+        verbose_name="related Innovation Fund rounds",
     )
     source_title = models.CharField(
         "source",
@@ -181,12 +195,26 @@ class NewsItem(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()  # published without a time: public from now
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = "Describe the picture for people who cannot see it."
         if self.status == self.Status.SCHEDULED and not self.publish_at:
             errors["publish_at"] = "Give the date and time the item becomes public."
+        elif (
+            self.status == self.Status.SCHEDULED
+            and self.publish_at <= timezone.now()
+            and not self._stored_as(status=self.status, publish_at=self.publish_at)
+        ):
+            errors["publish_at"] = (
+                "This time has passed. Choose a later one, or choose Published to publish now."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def _stored_as(self, **values):
+        """True if the saved row already holds ``values`` (an edit that leaves them alone)."""
+        return self.pk is not None and type(self).objects.filter(pk=self.pk, **values).exists()
 
     def is_public(self, now=None):
         now = now or timezone.now()
@@ -218,6 +246,15 @@ class NewsItem(models.Model):
             return self.image.url if self.image else ""
         best = min(jpegs, key=lambda r: abs(r["width"] - 800))
         return default_storage.url(best["name"])
+
+
+class StatusChange(StatusChangeBase):
+    """Who moved a news item between draft, scheduled and published, and when."""
+
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "news status change"
 
 
 class Subscriber(models.Model):

@@ -9,6 +9,7 @@ For full-text search an item's words are `title`, `summary` and `body_text`
 
 from django.db.models import Prefetch
 
+from innovation_fund.models import Award, FundRound
 from members.models import MemberCity
 
 from .models import NewsItem, Tag
@@ -43,10 +44,28 @@ def news_list():
 
 
 def news_item_page():
-    """Public items with what their page shows: tags and related cities."""
+    """Public items with what their page shows: tags, related cities and rounds."""
     return public_news().prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
         Prefetch("cities", queryset=MemberCity.objects.only("name", "slug")),
+        Prefetch("rounds", queryset=FundRound.objects.only("name", "slug", "year")),
+    )
+
+
+def awards_for_item(item, limit=20):
+    """The awards an item tells of: those of its rounds led by one of its cities,
+    or every award of its rounds when it names no city (one query)."""
+    rounds = [fund_round.pk for fund_round in item.rounds.all()]
+    if not rounds:
+        return []
+    awards = Award.objects.filter(round__in=rounds)
+    cities = [city.pk for city in item.cities.all()]
+    if cities:
+        awards = awards.filter(lead_city__in=cities)
+    return list(
+        awards.select_related("lead_city", "round")
+        .only("title", "slug", "amount_usd", "lead_city__name", "lead_city__slug", "round__name")
+        .order_by("round__name", "title")[:limit]
     )
 
 

@@ -1,15 +1,23 @@
 """Public news pages, the staff preview, and the subscription pages."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from . import services
 from .filters import NewsFilter
+from .forms import SubscribeForm
 from .models import NewsItem
-from .queries import news_item_page, news_list
+from .queries import awards_for_item, news_item_page, news_list
 
 
 class NewsListView(FilterView):
@@ -37,6 +45,11 @@ class NewsDetailView(DetailView):
 
     def get_queryset(self):
         return news_item_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["awards"] = awards_for_item(self.object)
+        return context
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -71,3 +84,82 @@ class NewsPreviewView(DetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class SubscribeView(FormView):
+    """Ask for the news by email: the first half of the double opt-in."""
+
+    form_class = SubscribeForm
+    template_name = "news/subscribe.html"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            services.request_subscription(form.cleaned_data["email"])
+        # The same answer for a new, pending or confirmed address: the page
+        # never tells a stranger who subscribes.
+        self.request.session["news_subscribe_email"] = form.cleaned_data["email"]
+        return redirect("news:subscribe_sent")
+
+
+class SubscribeSentView(TemplateView):
+    template_name = "news/subscribe_sent.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["email"] = self.request.session.get("news_subscribe_email", "")
+        context["valid_days"] = settings.NEWS_CONFIRMATION_DAYS
+        return context
+
+
+class ConfirmView(TemplateView):
+    """The link of the confirmation email: a button confirms (a link checker's GET does not)."""
+
+    template_name = "news/confirm.html"
+
+    def get(self, request, token):
+        # Check the link at once, so an expired one says so before any click.
+        try:
+            signing.loads(
+                token,
+                salt=services.CONFIRM_SALT,
+                max_age=timedelta(days=settings.NEWS_CONFIRMATION_DAYS),
+            )
+        except signing.SignatureExpired:
+            return self._problem("expired")
+        except signing.BadSignature:
+            return self._problem("invalid")
+        return self.render_to_response({"state": "ask"})
+
+    def post(self, request, token):
+        try:
+            with transaction.atomic():
+                subscriber = services.confirm_subscription(token)
+        except services.ConfirmationError as error:
+            return self._problem(str(error))
+        return self.render_to_response({"state": "done", "email": subscriber.email})
+
+    def _problem(self, state):
+        status = 410 if state == "expired" else 404
+        context = {"state": state, "valid_days": settings.NEWS_CONFIRMATION_DAYS}
+        return self.render_to_response(context, status=status)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(TemplateView):
+    """The link in every news email: a button, or a mail client's one-click POST (RFC 8058).
+
+    Exempt from CSRF: the secret token in the address is what authorizes the
+    request, and a mail client posting ``List-Unsubscribe=One-Click`` has no
+    CSRF cookie. A GET changes nothing (link checkers follow links).
+    """
+
+    template_name = "news/unsubscribe.html"
+
+    def get(self, request, token):
+        return self.render_to_response({"state": "ask"})
+
+    def post(self, request, token):
+        with transaction.atomic():
+            services.unsubscribe(token)
+        # Whether or not the token was still known, the address gets no more news.
+        return self.render_to_response({"state": "done"})

@@ -394,9 +394,9 @@ def news_rows(facts):
 
 
 def load_news(facts):
-    """The dated news of the facts, with their topics and cities.
+    """The dated news of the facts, with their topics, cities and fund rounds.
 
-    Topics and cities named in the facts are added to an item, never taken
+    Topics, cities and rounds named in the facts are added to an item, never taken
     away: what an editor linked in the admin stays.
     """
     result = sync_rows(NewsItem, "slug", news_rows(facts), "news")
@@ -412,8 +412,19 @@ def load_news(facts):
     # Only links that are missing are written: a reload of unchanged facts writes nothing.
     linked_tags = set(NewsItem.tags.through.objects.values_list("newsitem_id", "tag_id"))
     linked_cities = set(NewsItem.cities.through.objects.values_list("newsitem_id", "membercity_id"))
+    round_slugs = {slug for item in facts["news"] for slug in item.get("rounds") or []}
+    rounds = FundRound.objects.in_bulk(round_slugs, field_name="slug")
+    if missing := round_slugs - rounds.keys():
+        raise ContentError(f"news: no fund round with the slug {', '.join(sorted(missing))}")
+    linked_rounds = set(NewsItem.rounds.through.objects.values_list("newsitem_id", "fundround_id"))
     for item in facts["news"]:
         news_item = items[item["slug"]]
+        if new_rounds := [
+            rounds[slug]
+            for slug in item.get("rounds") or []
+            if (news_item.pk, rounds[slug].pk) not in linked_rounds
+        ]:
+            news_item.rounds.add(*new_rounds)
         if new_tags := [
             tags[name]
             for name in item.get("tags") or []
@@ -560,11 +571,11 @@ def load_awards(facts):
 STEPS = [
     load_cities,
     load_supporters,
-    load_news,
     load_rounds,
     load_demo_round,
     load_published_totals,
     load_awards,
+    load_news,  # after the rounds it links to
     load_resources,
     load_spending_figures,
     load_spending_comparisons,

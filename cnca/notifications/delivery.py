@@ -190,7 +190,7 @@ def _record_sent(row, results):
         "last_error": note,
     }
     if row.sensitive:
-        changes.update(text_body=OutboundEmail.REDACTED, html_body="")
+        changes.update(text_body=OutboundEmail.REDACTED, html_body="", headers={})
     # Straight after the server said 250: the window in which a crash would
     # leave a delivered row in `sending` is this one UPDATE. Conditional on the
     # token, like every write of a sender.

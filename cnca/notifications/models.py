@@ -46,6 +46,11 @@ class OutboundEmail(models.Model):
         help_text="Carries a secret (a password-reset link): the body is never shown in "
         "the admin and is erased once the email is sent.",
     )
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extra headers of the message, e.g. List-Unsubscribe.",
+    )
     subject = models.CharField(max_length=300)
     text_body = models.TextField()
     html_body = models.TextField(blank=True)

@@ -25,7 +25,13 @@ State = OutboundEmail.State
 _PUBLISH_KEY = "notifications:send-queued-batch"
 
 
-def queue_email(*, key, to, template, context, related=None, sensitive=False):
+# Headers the outbox sets itself: a caller's extra headers may not replace them.
+RESERVED_HEADERS = frozenset(
+    {"from", "to", "cc", "bcc", "subject", "message-id", "date", "content-type", "mime-version"}
+)
+
+
+def queue_email(*, key, to, template, context, related=None, sensitive=False, headers=None):
     """Put an email in the outbox, to be sent once the caller's transaction commits.
 
     Must run inside ``transaction.atomic`` (raises ``NotInTransaction``): the
@@ -41,6 +47,9 @@ def queue_email(*, key, to, template, context, related=None, sensitive=False):
     footer). ``related`` is the model instance the email is about, if any.
     ``sensitive=True`` for an email that carries a secret (a password-reset
     link): the admin never shows its body, and the body is erased once sent.
+    ``headers`` are extra headers of the message (``{"List-Unsubscribe": "<...>"}``),
+    stored on the row and applied when it is sent; they cannot replace the ones
+    the outbox sets (From, To, Subject, Message-ID, ...) nor hold a line break.
 
     Returns the row. Safe when two processes queue one key at the same moment:
     one row, one email.
@@ -59,6 +68,7 @@ def queue_email(*, key, to, template, context, related=None, sensitive=False):
             "queue_email needs context['reason']: the footer tells the reader why they "
             "get this email."
         )
+    headers = clean_headers(headers or {})
     subject, text_body, html_body = render_email(template, context)
 
     row = OutboundEmail(
@@ -69,6 +79,7 @@ def queue_email(*, key, to, template, context, related=None, sensitive=False):
         html_body=html_body,
         template=template,
         sensitive=sensitive,
+        headers=headers,
         message_id=make_msgid(domain=conf.MESSAGE_ID_DOMAIN),
     )
     if related is not None:
@@ -78,6 +89,19 @@ def queue_email(*, key, to, template, context, related=None, sensitive=False):
     if inserted:
         send_on_commit(row.pk)
     return row
+
+
+def clean_headers(headers):
+    """``headers`` as a dict of strings, or ValueError for a reserved name or a line break."""
+    cleaned = {}
+    for name, value in headers.items():
+        name, value = str(name), str(value)
+        if name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"queue_email sets the {name} header itself.")
+        if not name.replace("-", "").isalnum() or any(c in value for c in "\r\n"):
+            raise ValueError(f"Header {name!r} has a name or value a message cannot carry.")
+        cleaned[name] = value
+    return cleaned
 
 
 def recently_queued(key_prefix, *, seconds):

@@ -101,7 +101,7 @@ def build_message(row):
         body=row.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
-        headers={"Message-ID": row.message_id},
+        headers={**row.headers, "Message-ID": row.message_id},
     )
     if row.html_body:
         message.attach_alternative(row.html_body, "text/html")

@@ -2,8 +2,9 @@
 
 Portland's demo staff sign in, start a letter of intent in the demonstration
 round, enter an amount above the maximum (the error shows, the input stays),
-fix it, submit, and see the status; the confirmation is in the outbox. Every
-page on the way is audited with axe-core.
+fix it, attach a PDF (after a renamed program is refused), submit, and see the
+status; the confirmation is in the outbox. Every page on the way is audited with
+axe-core.
 """
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from cnca.notifications.models import OutboundEmail
 from innovation_fund.models import Proposal
 from members.services import create_demo_accounts
+from tests.innovation_fund.files import pdf_bytes
 
 from .a11y import assert_accessible
 from .helpers import arrived, sign_in
@@ -63,6 +65,30 @@ def test_portland_staff_submit_a_letter_of_intent(demo_accounts, live_server, au
     arrived(page, r"/innovation-fund/apply/proposals/\d+/(#.*)?$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cool roofs for schools")
     expect(main).to_contain_text("Status: Draft")
+    assert_accessible(page)
+
+    # Attach: a program renamed .pdf is refused with the reason; a real PDF is attached.
+    attachments = page.get_by_role("region", name="Attachments")
+    attachments.get_by_label("File").set_input_files(
+        files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + bytes(200)}]
+    )
+    attachments.get_by_label("What it is").select_option(label="Letter of support")
+    attachments.get_by_role("button", name="Attach the file").click()
+    arrived(page, r"/attachments/$")
+    expect(page.get_by_role("alert")).to_contain_text("a Windows program")
+    expect(page.get_by_label("What it is")).to_have_value("letter_of_support")
+    assert_accessible(page)
+    page.get_by_label("File").set_input_files(
+        files=[
+            {"name": "Letter of support.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+        ]
+    )
+    page.get_by_role("button", name="Attach the file").click()
+    arrived(page, r"/innovation-fund/apply/proposals/\d+/(#.*)?$")
+    expect(page.get_by_role("status")).to_contain_text("“Letter of support.pdf” is attached.")
+    expect(
+        attachments.get_by_role("link", name="Letter of support.pdf", exact=True)
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("complementary").get_by_role("link", name="Submit", exact=True).click()

@@ -55,6 +55,11 @@ class NewsItemFactory(DjangoModelFactory):
         if create and extracted:
             obj.cities.set(extracted)
 
+    @factory.post_generation
+    def rounds(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.rounds.set(extracted)
+
 
 class SubscriberFactory(DjangoModelFactory):
     class Meta:

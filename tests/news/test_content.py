@@ -38,6 +38,7 @@ def test_items_link_their_cities_and_topics(loaded):
     london = NewsItem.objects.get(slug="london-accepts-cnca-grant-for-the-energiesprong-trial")
     assert list(london.cities.values_list("slug", flat=True)) == ["london"]
     assert list(london.tags.values_list("name", flat=True)) == ["Innovation Fund"]
+    assert list(london.rounds.values_list("slug", flat=True)) == ["round-2"]
 
 
 def test_loading_twice_creates_nothing_more(loaded):

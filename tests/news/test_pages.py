@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from news.models import NewsItem
 from tests.factories import MemberCityFactory, StaffUserFactory, UserFactory
+from tests.innovation_fund.committee_factories import AwardFactory
+from tests.innovation_fund.factories import FundRoundFactory
 from tests.querycount import queries_of_get
 
 from .factories import NewsItemFactory, TagFactory
@@ -80,6 +82,29 @@ def test_item_page_has_canonical_and_open_graph(client):
     assert '<a href="/cities/oslo/">Oslo</a>' in html
     assert "<strong>their plans</strong>" in html  # the body, as sanitized HTML
     assert item.get_absolute_url() == "/news/2024/06/oslo-ferries/"
+
+
+def test_item_page_shows_its_rounds_awards_for_its_cities(client):
+    oslo = MemberCityFactory(name="Oslo", slug="oslo")
+    bergen = MemberCityFactory(name="Bergen", slug="bergen")
+    fund_round = FundRoundFactory(name="Round 7", slug="round-7")
+    ferries = AwardFactory(
+        round=fund_round, lead_city=oslo, title="Electric ferries", amount_usd=150000
+    )
+    AwardFactory(round=fund_round, lead_city=bergen, title="Heat pumps")
+    NewsItemFactory(
+        slug="awards",
+        publish_at=datetime(2024, 6, 3, tzinfo=UTC),
+        cities=[oslo],
+        rounds=[fund_round],
+    )
+    html = client.get("/news/2024/06/awards/").content.decode()
+    assert f'<a href="{fund_round.get_absolute_url()}">Round 7</a>' in html
+    assert (
+        f'<a href="{ferries.get_absolute_url()}">Electric ferries</a> '
+        '(Round 7; led by <a href="/cities/oslo/">Oslo</a>; US$150,000)'
+    ) in html
+    assert "Heat pumps" not in html
 
 
 def test_a_wrong_year_or_month_moves_to_the_right_address(client):
@@ -189,14 +214,15 @@ def _items(count, tags, cities):
         (NEWS + "?tag=topic&year=2026", 5),
         (RSS, 2),  # the items, their topics
         (ATOM, 2),
-        ("detail", 3),  # the item, its topics, its cities
+        ("detail", 5),  # the item, its topics, cities and rounds, the awards
         ("/", 2),  # the cities, the latest news
     ],
 )
 def test_query_counts_do_not_grow_with_items(client, url, expected):
     tags = [TagFactory(name="Topic", slug="topic"), TagFactory(name="Other", slug="other")]
     cities = [MemberCityFactory(), MemberCityFactory()]
-    NewsItemFactory(slug="the-item", tags=tags, cities=cities)
+    fund_round = FundRoundFactory()
+    NewsItemFactory(slug="the-item", tags=tags, cities=cities, rounds=[fund_round])
 
     def count():
         target = (
@@ -205,7 +231,9 @@ def test_query_counts_do_not_grow_with_items(client, url, expected):
         return queries_of_get(client, target)
 
     _items(3, tags, cities)
+    AwardFactory.create_batch(2, round=fund_round, lead_city=cities[0])
     small = count()
     _items(40, tags, cities)
+    AwardFactory.create_batch(10, round=fund_round, lead_city=cities[1])
     large = count()
     assert small == large == expected

@@ -152,3 +152,41 @@ def test_rolled_back_nothing_is_queued_or_sent(django_capture_on_commit_callback
     assert callbacks == []
     assert not OutboundEmail.objects.exists()
     assert mail.outbox == []
+
+
+def test_extra_headers_are_stored_and_sent(django_capture_on_commit_callbacks, eager_celery):
+    headers = {
+        "List-Unsubscribe": "<https://cnca.example/news/unsubscribe/abc/>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        row = queue_email(
+            key="with-headers",
+            to="ana@oslo.example",
+            template=TEMPLATE,
+            context=notice(),
+            headers=headers,
+        )
+    row.refresh_from_db()
+    assert row.headers == headers
+    sent = mail.outbox[0].message()
+    assert sent["List-Unsubscribe"] == "<https://cnca.example/news/unsubscribe/abc/>"
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sent["Message-ID"] == row.message_id
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Message-ID": "<forged@example.org>"},
+        {"bcc": "someone@example.org"},
+        {"X-Note": "line\r\nBcc: someone@example.org"},
+        {"X Bad Name": "value"},
+    ],
+)
+def test_headers_cannot_replace_the_outboxs_own_or_inject_lines(headers):
+    with pytest.raises(ValueError, match=r"(?i)header"), transaction.atomic():
+        queue_email(
+            key="bad", to="ana@oslo.example", template=TEMPLATE, context=notice(), headers=headers
+        )
+    assert not OutboundEmail.objects.exists()

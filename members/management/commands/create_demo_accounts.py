@@ -62,6 +62,22 @@ class Command(BaseCommand):
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
             self.stdout.write("  ".join([*cells, row[3]]).rstrip())
         self.stdout.write("Every account signs in with the password given in --password.")
+        self._seat_committee(results)
+
+    def _seat_committee(self, results):
+        # A command is wiring at the top of the import ladder: it may reach up into the
+        # fund, which the members app itself never imports.
+        from innovation_fund.committee.demo import DemoRoundMissing, seat_demo_committee
+
+        members = [r.user for r in results if r.account.kind == r.account.KIND_COMMITTEE]
+        try:
+            fund_round = seat_demo_committee(members)
+        except DemoRoundMissing as error:
+            self.stdout.write(f"The committee accounts sit on no round yet. {error}")
+        else:
+            self.stdout.write(
+                f"The {len(members)} committee accounts sit on the committee of {fund_round}."
+            )
 
 
 def _city_label(result):
