@@ -27,6 +27,9 @@ site_patterns = [
     path("contact/", contact_views.ContactView.as_view(), name="contact"),
     path("contact/thanks/", contact_views.contact_thanks, name="contact_thanks"),
     path("search/", SearchView.as_view(), name="search"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("site-map/", views.SiteMapView.as_view(), name="site_map"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

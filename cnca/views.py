@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from members.models import MemberCity
+from members.worldmap import city_map
 from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
@@ -30,12 +31,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cities = list(
-            MemberCity.objects.current().only("name", "slug", "country", "founding_member")
+            MemberCity.objects.current().only(
+                "name", "slug", "country", "founding_member", "latitude", "longitude"
+            )
         )
         context.update(
             facts=alliance_facts(),
             fund_summary=innovation_fund_summary(),
             cities=cities,
+            city_map=city_map(cities),
             city_count=len(cities),
             founding_count=sum(1 for city in cities if city.founding_member),
             country_count=len({city.country.code for city in cities}),
@@ -57,6 +61,72 @@ class AboutView(AllianceFactsView):
     """Membership criteria, governance and how a city joins."""
 
     template_name = "cnca/about.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "cnca/privacy.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "cnca/accessibility.html"
+
+
+def _links(*pairs):
+    """(label, URL name) pairs as links, leaving out names no app provides yet."""
+    links = []
+    for label, name in pairs:
+        try:
+            links.append({"label": label, "url": reverse(name)})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+class SiteMapView(TemplateView):
+    """Every part of the site on one page, for people (sitemap.xml is for crawlers)."""
+
+    template_name = "cnca/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cities = MemberCity.objects.current().only("name", "slug")
+        context["groups"] = [
+            {
+                "title": "The alliance",
+                "links": _links(
+                    ("Home", "cnca:home"),
+                    ("About the alliance", "cnca:about"),
+                    ("Contact the alliance", "cnca:contact"),
+                ),
+            },
+            {
+                "title": "Its work",
+                "links": _links(
+                    ("Innovation Fund", "innovation_fund:index"),
+                    ("News", "news:index"),
+                    ("Resources", "resources:index"),
+                    ("Search", "cnca:search"),
+                ),
+            },
+            {
+                "title": "Member cities",
+                "links": _links(("All member cities", "members:city_list"))
+                + [{"label": city.name, "url": city.get_absolute_url()} for city in cities],
+            },
+            {
+                "title": "For member cities and the committee",
+                "links": _links(("Sign in", "account:login")),
+            },
+            {
+                "title": "This site",
+                "links": _links(
+                    ("Privacy notice", "cnca:privacy"),
+                    ("Accessibility statement", "cnca:accessibility"),
+                    ("Site map", "cnca:site_map"),
+                ),
+            },
+        ]
+        return context
 
 
 # Error pages in the site's own templates (templates/cnca/). Wired up in

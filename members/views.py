@@ -1,5 +1,6 @@
 """Public pages of the member cities."""
 
+from django.utils import timezone
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -8,6 +9,11 @@ from news.queries import news_for_city
 
 from .filters import CityFilter
 from .models import MemberCity
+from .timeline import commitment_timeline, is_fully_dated
+from .worldmap import city_map
+
+# What a map needs of a city: its name, address and place.
+MAP_FIELDS = ("name", "slug", "latitude", "longitude")
 
 
 class CityListView(FilterView):
@@ -26,16 +32,33 @@ class CityListView(FilterView):
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )
+        # Every matching city, not only this page's (one query).
+        filterset = context["filter"]
+        valid = not filterset.is_bound or filterset.is_valid()
+        matching = filterset.qs.only(*MAP_FIELDS) if valid else []
+        context["city_map"] = city_map(matching)
+        context["this_year"] = timezone.localdate().year
+        context["page_has_errors"] = bool(filterset.form.errors)
         return context
 
 
 class CityDetailView(DetailView):
+    """A city's commitment as a timeline, its place on the map and its sources."""
+
     model = MemberCity
     template_name = "members/city_detail.html"
     context_object_name = "city"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["city_news"] = news_for_city(self.object)
-        context["city_awards"] = awards_for_city(self.object)
+        city = self.object
+        neighbours = MemberCity.objects.current().exclude(pk=city.pk).only(*MAP_FIELDS)
+        context["city_map"] = city_map([*neighbours, city], focus=city)
+        timeline = commitment_timeline(city, timezone.localdate().year)
+        context["timeline"] = timeline
+        # The timeline quotes each dated clause of the target; a target with an
+        # undated clause is also shown whole, so nothing of it is lost.
+        context["target_in_timeline"] = is_fully_dated(city.target)
+        context["city_news"] = news_for_city(city)
+        context["city_awards"] = awards_for_city(city)
         return context

@@ -7,6 +7,7 @@ facts into the database and is run by `manage.py load_cnca_content`.
 from .facts import (
     FACTS_PATH,
     alliance_facts,
+    alliance_launch_date,
     facts_section,
     innovation_fund_summary,
     load_facts,
@@ -15,6 +16,7 @@ from .facts import (
 __all__ = [
     "FACTS_PATH",
     "alliance_facts",
+    "alliance_launch_date",
     "facts_section",
     "innovation_fund_summary",
     "load_facts",

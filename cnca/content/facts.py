@@ -7,6 +7,7 @@ into the next request.
 
 import copy
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -56,3 +57,43 @@ def facts_section(name):
     """One top-level section of the data file (``innovation_fund``, ``news``,
     ``resources``), as a fresh copy."""
     return copy.deepcopy(_project_facts()[name])
+
+
+def alliance_launch_date():
+    """The day the founding cities launched the alliance (a date)."""
+    return _project_facts()["alliance"]["launched"]["date"]
+
+
+# What a research note looks like in the data file: the value of a `note` key
+# (a remark of whoever gathered the facts, e.g. "also Burlington VT (not a
+# member) per bouldercolorado.gov"), a remark in parentheses after a source
+# ("(newer snapshot)"), or the name of one of the research's own files
+# ("seed-homepage.txt"). Notes stay in the file for editors; pages never show
+# them (tests/cnca/test_public_content.py checks every page).
+NOTE_KEYS = frozenset({"note"})
+
+
+def research_notes(facts=None):
+    """Every research note in the facts: the texts no public page may contain."""
+    notes = []
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                walk(child, child_key)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child, key)
+        elif isinstance(value, str):
+            if key in NOTE_KEYS:
+                notes.append(value)
+            elif key == "source":
+                for part in value.split(";"):
+                    own_file = re.match(r"\s*([\w-]+\.(?:txt|ya?ml))\b", part)
+                    if own_file:  # "(what the file is)" after it describes, not remarks
+                        notes.append(own_file.group(1))
+                    else:
+                        notes.extend(re.findall(r"\(([^)]*)\)", part))
+
+    walk(_project_facts() if facts is None else facts)
+    return notes

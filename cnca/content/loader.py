@@ -100,6 +100,7 @@ def sync_rows(model, key, rows, kind, *, create_defaults=None, among=None):
 
 def city_rows(facts):
     """The MemberCity fields the facts own, one dict per city."""
+    coordinates = facts.get("city_coordinates") or {}
     rows = []
     for city in facts["cities"]:
         row = {
@@ -114,6 +115,11 @@ def city_rows(facts):
             "reduction_percent": city["reduction_percent"],
             "target_source": city["source"] or "",
         }
+        # A city without coordinates in the facts keeps what an editor entered.
+        if city["name"] in coordinates:
+            latitude, longitude = coordinates[city["name"]]
+            row["latitude"] = Decimal(str(latitude))
+            row["longitude"] = Decimal(str(longitude))
         # A null join date means "not known": an editor may fill it in.
         if city.get("joined"):
             row["joined"] = city["joined"]

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -153,8 +154,29 @@ def test_portland_as_loaded():
     assert portland.target_source == "carbonneutralcities.org/cities/portland/"
     # Nothing the facts do not hold is invented.
     assert (portland.summary, portland.website, portland.photo.name) == ("", "", "")
-    assert portland.latitude is None
-    assert portland.longitude is None
+    # Coordinates come from the facts' city_coordinates, as written there.
+    assert (portland.latitude, portland.longitude) == (Decimal("45.5152"), Decimal("-122.6784"))
+
+
+def test_every_city_has_coordinates_in_the_facts():
+    facts = load_facts()
+    coordinates = facts["city_coordinates"]
+    assert {city["name"] for city in facts["cities"]} == set(coordinates)
+    for name, (latitude, longitude) in coordinates.items():
+        assert -90 <= latitude <= 90, name
+        assert -180 <= longitude <= 180, name
+
+
+@pytest.mark.django_db
+def test_a_city_without_coordinates_in_the_facts_keeps_the_editors(tmp_path):
+    facts = load_facts()
+    del facts["city_coordinates"]["Boston"]
+    load()
+    MemberCity.objects.filter(slug="boston").update(latitude=Decimal("42.1"))
+
+    load("--file", write_facts(tmp_path, facts))
+
+    assert MemberCity.objects.get(slug="boston").latitude == Decimal("42.1")
 
 
 @pytest.mark.django_db
