@@ -4,7 +4,7 @@
 accepts only a JPEG, PNG or WebP picture of sensible size, whatever the file's
 name says (an HTML or SVG file named photo.jpg is refused). `make_renditions`
 writes the smaller copies a page offers through ``srcset``. Why these formats
-and widths: docs/decisions/0008.
+and widths: docs/decisions/0006.
 """
 
 import io

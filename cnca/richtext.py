@@ -4,7 +4,7 @@
 is rendered, then nh3 (the Rust ammonia sanitizer) keeps only the tags,
 attributes and link schemes listed here, whatever the Markdown contained (raw
 HTML included). A ``<script>``, an ``onerror=`` or a ``javascript:`` link never
-reaches a page. The list and why it is this short: docs/decisions/0008.
+reaches a page. The list and why it is this short: docs/decisions/0006.
 """
 
 import html

@@ -411,7 +411,7 @@ def purge(*, days=None):
     rows that ended otherwise (failed, cancelled) as long ago. Returns the number deleted.
 
     A purged key can be queued again: keys name one-off events, and no service
-    queues the same event weeks later (docs/decisions/0008).
+    queues the same event weeks later (docs/decisions/0014).
     """
     days = conf.RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
