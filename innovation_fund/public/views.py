@@ -42,7 +42,11 @@ class FundIndexView(TemplateView):
             ),
             theme_chart=bar_chart(
                 "Published award amounts by theme (US$)",
-                [(e.theme.name, e.amount_usd, usd(e.amount_usd)) for e in by_theme],
+                # A theme whose awards' amounts were all unpublished has no sum, not US$0.
+                [
+                    (e.theme.name, e.amount_usd, usd(e.amount_usd) if e.amount_usd else "")
+                    for e in by_theme
+                ],
             ),
             now=now,
         )

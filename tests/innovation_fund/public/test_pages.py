@@ -145,6 +145,8 @@ def test_fund_page_draws_the_charts_with_tables(client, record):
     assert "Funding by round (US$): the figures" in html
     # Themes with published amounts: buildings 319,200 (169,200 + 150,000).
     assert "US$319,200" in html
+    # Transport's one award has no published amount: a dash, never US$0.
+    assert "US$0" not in html
 
 
 # --- /innovation-fund/rounds/<slug>/ -------------------------------------------------------
