@@ -415,6 +415,12 @@ def _applicant_recipients(proposal, user):
             "You get this email because you acted on this proposal in the CNCA portal.",
         )
     }
+    return with_lead_contacts(recipients, proposal)
+
+
+def with_lead_contacts(recipients, proposal):
+    """``recipients`` ({lower-cased email: (email, reason)}) plus the lead city's lead
+    contacts, each once, as a list of (email, reason)."""
     leads = User.objects.filter(
         is_active=True,
         city_membership__city_id=proposal.lead_city_id,

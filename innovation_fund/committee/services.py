@@ -35,7 +35,6 @@ from innovation_fund.models import (
     Stage,
 )
 from innovation_fund.queries import STAGE_STATUSES, refresh_weighted_scores
-from members.models import CityMembership, User
 
 from . import access
 from .assigner import plan
@@ -552,21 +551,7 @@ def applicant_recipients(proposal):
             email,
             "You get this email because you submitted this proposal to the CNCA Innovation Fund.",
         )
-    leads = User.objects.filter(
-        is_active=True,
-        city_membership__city_id=proposal.lead_city_id,
-        city_membership__role=CityMembership.Role.LEAD_CONTACT,
-    ).values_list("email", flat=True)
-    for email in leads:
-        recipients.setdefault(
-            email.lower(),
-            (
-                email,
-                f"You get this email as a lead contact of {proposal.lead_city.name} for "
-                "the CNCA Innovation Fund.",
-            ),
-        )
-    return list(recipients.values())
+    return fund_services.with_lead_contacts(recipients, proposal)
 
 
 def _queue_decision_email(decision):
