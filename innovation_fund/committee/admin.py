@@ -21,9 +21,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cnca.private_files import serve_private_file
 from innovation_fund import queries
 from innovation_fund.models import (
     Assignment,
+    Attachment,
     CommitteeAuditEntry,
     CommitteeMember,
     Conflict,
@@ -435,6 +437,11 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
                 "<int:pk>/decide/", view(self.decide_view), name="innovation_fund_proposal_decide"
             ),
             path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                view(self.attachment_view),
+                name="innovation_fund_proposal_attachment",
+            ),
+            path(
                 "round/<int:round_id>/<str:stage>/scores.csv",
                 view(self.export_view),
                 name="innovation_fund_proposal_export",
@@ -531,6 +538,19 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
             is_open=is_open,
             deadline=proposal.round.scoring_deadline_for(stage),
             attachments=_attachments(proposal),
+        )
+
+    def attachment_view(self, request, pk, attachment_pk):
+        """A proposal's file, as a download, to whoever may see the proposal here."""
+        proposal = self._visible(request, pk)
+        attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+        return serve_private_file(
+            request,
+            attachment.file,
+            filename=attachment.download_name,
+            # _visible is the verdict: a proposal hidden from the user was a 404 above.
+            allowed=True,
+            content_type=attachment.content_type,
         )
 
     def conflict_view(self, request, pk):
@@ -703,8 +723,12 @@ def _number(value):
 
 
 def _attachments(proposal):
-    related = getattr(proposal, "attachments", None)
-    return list(related.all()) if related is not None else []
+    """The proposal's attachments for its admin pages: one query, whatever their number."""
+    return list(
+        Attachment.objects.filter(proposal=proposal).only(
+            "pk", "proposal_id", "kind", "original_name", "size", "content_type", "created_at"
+        )
+    )
 
 
 class _Echo:
