@@ -803,6 +803,21 @@ class CommitteeMemberAdmin(StaffOnly, admin.ModelAdmin):
         member = services.add_member(fund_round=obj.round, user=obj.user, actor=request.user)
         obj.pk = member.pk
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The seat's assignments and conflicts go with it in services.remove_member,
+        # audited there; conflicts are read-only on their own, which must not block it.
+        perms_needed -= {Assignment._meta.verbose_name, Conflict._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.remove_member(member=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for member in queryset.order_by("pk"):
+                services.remove_member(member=member, actor=request.user)
+
 
 class AssignmentForm(forms.ModelForm):
     class Meta:

@@ -253,6 +253,7 @@ class CommitteeAuditEntry(models.Model):
 
     class Action(models.TextChoices):
         MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_REMOVED = "member_removed", "Member removed"
         ASSIGNED = "assigned", "Assigned"
         UNASSIGNED = "unassigned", "Assignment removed"
         CONFLICT_DECLARED = "conflict_declared", "Conflict declared"

@@ -194,6 +194,84 @@ def unassign(*, assignment, actor):
     assignment.delete()
 
 
+@transaction.atomic
+def remove_member(*, member, actor):
+    """Take ``member`` off their round's committee.
+
+    Their assignments go with the seat, each audited as ``unassign`` audits one;
+    their reviews, submitted or draft, stay on record (a review belongs to the
+    person, not to the seat), so the ranking keeps the scores already given. Their
+    conflicts go too: the audit keeps the declared ones with their reasons, since
+    putting the person back records only the automatic (own city) conflicts again.
+    Returns False when somebody removed the member first (nothing is written).
+    """
+    _require_staff(actor)
+    # The row lock makes a removal by two people at once (one page, one bulk
+    # delete) audit the member once.
+    member = (
+        CommitteeMember.objects.select_for_update(of=("self",))
+        .select_related("round", "user")
+        .filter(pk=member.pk)
+        .first()
+    )
+    if member is None:
+        return False
+    fund_round, user = member.round, member.user
+    assignments = list(
+        Assignment.objects.filter(member=member)
+        .order_by("proposal_id", "stage")
+        .values_list("proposal_id", "stage")
+    )
+    states = {
+        (proposal_id, stage): "submitted" if submitted_at else "draft"
+        for proposal_id, stage, submitted_at in Review.objects.filter(
+            reviewer=user, proposal__round=fund_round
+        ).values_list("proposal_id", "stage", "submitted_at")
+    }
+    declared = list(
+        Conflict.objects.filter(member=member, kind=Conflict.Kind.DECLARED)
+        .order_by("proposal_id")
+        .values_list("proposal_id", "reason")
+    )
+    now = timezone.now()
+    CommitteeAuditEntry.objects.bulk_create(
+        [
+            CommitteeAuditEntry(
+                actor=actor,
+                action=Action.UNASSIGNED,
+                round=fund_round,
+                proposal_id=proposal_id,
+                stage=stage,
+                subject=str(user)[:300],
+                changes=_removed_assignment_changes(states.get((proposal_id, stage))),
+                at=now,
+            )
+            for proposal_id, stage in assignments
+        ]
+    )
+    kept = sorted([proposal_id, stage, state] for (proposal_id, stage), state in states.items())
+    audit(
+        actor=actor,
+        action=Action.MEMBER_REMOVED,
+        fund_round=fund_round,
+        subject=user,
+        changes={
+            "assignments removed": [[list(row) for row in assignments], []],
+            "declared conflicts removed": [[list(row) for row in declared], []],
+            "reviews kept": [kept, kept],
+        },
+    )
+    member.delete()
+    return True
+
+
+def _removed_assignment_changes(review_state):
+    changes = {"reason": [None, "member removed from the committee"]}
+    if review_state is not None:
+        changes["review kept"] = [review_state, review_state]
+    return changes
+
+
 @dataclass
 class AssignResult:
     created: int = 0
