@@ -723,5 +723,6 @@ from .committee.models import (  # noqa: E402, F401
     Recommendation,
     Review,
     Score,
+    Standing,
 )
 from .public.models import PublishedTotal  # noqa: E402, F401

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     Max,
@@ -22,10 +24,12 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RowRange
-from django.db.models.functions import Cast, Coalesce, Greatest, Rank, Sqrt
+from django.db.models.functions import Cast, Coalesce, Rank, Sqrt
+from django.db.models.lookups import GreaterThan, IsNull
 from django.utils import timezone
 
 from . import rules
@@ -37,6 +41,7 @@ from .models import (
     Review,
     Score,
     Stage,
+    Standing,
     StatusChange,
 )
 from .services import EDITABLE, WITHDRAWABLE
@@ -150,6 +155,11 @@ def visible_proposal(user, pk):
 # of the mean, min, max and deviation, but counts as a review and in its
 # recommendation. The deviation is the population standard deviation: one review
 # disagrees with nobody (0).
+#
+# Both are computed by the database and stored: the weighted score on the Review,
+# the proposal's aggregates in a Standing row per stage. The committee's services
+# refresh them in the transaction that changes a review or a weight
+# (docs/decisions/0016-stored-committee-aggregates.md).
 # =====================================================================================
 
 Status = Proposal.Status
@@ -185,11 +195,6 @@ def weighted_score_subquery(review=None):
     )
 
 
-def refresh_weighted_scores(reviews):
-    """Recompute the stored weighted score of ``reviews`` (a queryset): one UPDATE."""
-    return reviews.update(weighted_score=weighted_score_subquery())
-
-
 def _submitted(stage):
     return Q(reviews__stage=stage, reviews__submitted_at__isnull=False)
 
@@ -197,16 +202,39 @@ def _submitted(stage):
 def population_stddev(field, condition):
     """sqrt(avg(x²) - avg(x)²): the population standard deviation in plain SQL, the same
     on Postgres and SQLite (whose Django STDDEV_POP fails on NULLs and on no rows).
-    Clamped at 0 so a rounding error below zero cannot give NaN; NULL with no values."""
+    A rounding error just below zero is 0, not NaN; with no values it is NULL (not
+    GREATEST, which ignores a NULL on Postgres and returns it on SQLite)."""
     value = F(field)
     variance = Avg(value * value, filter=condition) - Avg(value, filter=condition) * Avg(
         value, filter=condition
     )
-    return Sqrt(Greatest(variance, Value(0.0)))
+    return Case(
+        When(GreaterThan(variance, 0.0), then=Sqrt(variance)),
+        When(IsNull(variance, False), then=Value(0.0)),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+# The aggregates of a proposal at a stage, as stored in Standing and shown everywhere.
+AGGREGATES = (
+    "review_count",
+    "score_mean",
+    "score_min",
+    "score_max",
+    "score_stddev",
+    "yes_count",
+    "maybe_count",
+    "no_count",
+)
+COUNTS = ("review_count", "yes_count", "maybe_count", "no_count")
+NO_REVIEWS = {name: 0 if name in COUNTS else None for name in AGGREGATES}
 
 
 def proposal_aggregates(stage):
-    """Annotations giving each proposal its reviews' aggregates at ``stage``."""
+    """The formula: annotations computing each proposal's aggregates at ``stage`` from
+    its submitted reviews' weighted scores. Only ``standing_values`` uses it; pages
+    read the stored result (Standing)."""
     submitted = _submitted(stage)
     score = "reviews__weighted_score"
     return {
@@ -219,6 +247,25 @@ def proposal_aggregates(stage):
         "maybe_count": Count("reviews", filter=submitted & Q(reviews__recommendation="maybe")),
         "no_count": Count("reviews", filter=submitted & Q(reviews__recommendation="no")),
     }
+
+
+def standing_values(proposals, stage):
+    """``(pk, {aggregate: value})`` of each of ``proposals`` at ``stage``, computed now
+    from the reviews (one grouped query). Works on a migration's historical models."""
+    rows = proposals.order_by().annotate(**proposal_aggregates(stage)).values("pk", *AGGREGATES)
+    return [(row.pop("pk"), row) for row in rows]
+
+
+def with_aggregates(proposals, stage):
+    """``proposals`` annotated with their stored aggregates at ``stage`` (one LEFT JOIN
+    on Standing; a proposal without a row has no reviews)."""
+    stored = {
+        name: Coalesce(F(f"standing__{name}"), 0) if name in COUNTS else F(f"standing__{name}")
+        for name in AGGREGATES
+    }
+    return proposals.annotate(
+        standing=FilteredRelation("standings", condition=Q(standings__stage=stage))
+    ).annotate(**stored)
 
 
 def rank_order():
@@ -234,8 +281,7 @@ def ranking(fund_round, stage, proposals=None):
     """
     proposals = Proposal.objects.all() if proposals is None else proposals
     return (
-        proposals.filter(round=fund_round, status__in=STAGE_STATUSES[stage])
-        .annotate(**proposal_aggregates(stage))
+        with_aggregates(proposals.filter(round=fund_round, status__in=STAGE_STATUSES[stage]), stage)
         .annotate(
             rank=Window(Rank(), order_by=[F("score_mean").desc(nulls_last=True)]),
             running_total=Window(
@@ -249,13 +295,9 @@ def ranking(fund_round, stage, proposals=None):
 
 
 def aggregates_of(proposal, stage):
-    """One proposal's aggregates at ``stage`` as a dict (one query)."""
-    return (
-        Proposal.objects.filter(pk=proposal.pk)
-        .annotate(**proposal_aggregates(stage))
-        .values(*proposal_aggregates(stage))
-        .get()
-    )
+    """One proposal's stored aggregates at ``stage`` as a dict (one query)."""
+    stored = Standing.objects.filter(proposal=proposal, stage=stage).values(*AGGREGATES).first()
+    return stored or dict(NO_REVIEWS)
 
 
 def has_submitted_review(user, proposal, stage):

@@ -171,6 +171,17 @@ def not_funded(modeladmin, request, queryset):
     modeladmin.decide_many(request, queryset, Outcome.NOT_FUNDED)
 
 
+# The proposal fields the ranking shows (and the search reads).
+RANKING_COLUMNS = (
+    "title",
+    "status",
+    "requested_amount_usd",
+    "round__name",
+    "round__budget_usd",
+    "lead_city__name",
+)
+
+
 class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
     """Committee members: their rounds' proposals, read-only, conflicts hidden.
     Staff: every proposal; with a round chosen, the ranking with its aggregates."""
@@ -226,7 +237,10 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
         stage = stage_of(request.GET)
         if self.is_ranking(request):
             decisions = Decision.objects.filter(proposal=OuterRef("pk"), stage=stage)
-            return queries.ranking(round_of(request), stage, proposals).annotate(
+            # Only the shown columns: the window functions sort every proposal of the
+            # round, and the texts of a proposal would make each sorted row wide.
+            shown = proposals.only(*RANKING_COLUMNS)
+            return queries.ranking(round_of(request), stage, shown).annotate(
                 decision_outcome=Subquery(decisions.values("outcome")[:1]),
                 decision_released=Subquery(decisions.values("released_at")[:1]),
             )

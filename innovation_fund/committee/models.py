@@ -183,6 +183,39 @@ class Score(models.Model):
         return f"{self.criterion.name}: {'n/a' if self.value is None else self.value}"
 
 
+class Standing(models.Model):
+    """A proposal's standing at a stage: the aggregates of its submitted reviews.
+
+    Kept by the review service in the transaction that changes a review or a
+    weight (``committee/services.refresh_standings``), from the one formula in
+    ``innovation_fund/queries.proposal_aggregates``. The ranking then reads one
+    row per proposal instead of grouping every review of the round: at 20,000
+    proposals that grouping was most of the page's time (bench/ranking.py).
+    A proposal no one has reviewed may have no row; readers treat that as no
+    reviews.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="standings")
+    stage = models.CharField(max_length=4, choices=Stage.choices)
+    review_count = models.PositiveIntegerField(default=0)
+    score_mean = models.FloatField(null=True, blank=True)
+    score_min = models.FloatField(null=True, blank=True)
+    score_max = models.FloatField(null=True, blank=True)
+    score_stddev = models.FloatField(null=True, blank=True)
+    yes_count = models.PositiveIntegerField(default=0)
+    maybe_count = models.PositiveIntegerField(default=0)
+    no_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "innovation_fund"
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "stage"], name="standing_once_per_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} ({self.get_stage_display()}): {self.review_count} review(s)"
+
+
 class Decision(models.Model):
     """Staff's decision on a proposal at a stage, held until the round's release.
 

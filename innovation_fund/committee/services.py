@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cnca.notifications.services import queue_email
+from cnca.servicekit import require_transaction
 from innovation_fund import services as fund_services
 from innovation_fund.models import (
     Assignment,
@@ -33,8 +34,14 @@ from innovation_fund.models import (
     Review,
     Score,
     Stage,
+    Standing,
 )
-from innovation_fund.queries import STAGE_STATUSES, refresh_weighted_scores
+from innovation_fund.queries import (
+    AGGREGATES,
+    STAGE_STATUSES,
+    standing_values,
+    weighted_score_subquery,
+)
 
 from . import access
 from .assigner import plan
@@ -409,6 +416,7 @@ def save_review(*, user, proposal, stage, data, submit, now=None):
         Score.objects.update_or_create(review=review, criterion_id=pk, defaults={"value": value})
     refresh_weighted_scores(Review.objects.filter(pk=review.pk))
     review.refresh_from_db(fields=["weighted_score"])
+    refresh_standings(Proposal.objects.filter(pk=proposal.pk), stage)
 
     after = _review_state(review)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
@@ -429,6 +437,50 @@ def save_review(*, user, proposal, stage, data, submit, now=None):
         changes=changes,
     )
     return review
+
+
+# --- The stored aggregates -----------------------------------------------------------------
+
+
+def refresh_weighted_scores(reviews):
+    """Recompute the stored weighted score of ``reviews`` (a queryset): one UPDATE."""
+    return reviews.update(weighted_score=weighted_score_subquery())
+
+
+def refresh_standings(proposals, stage):
+    """Recompute and store the aggregates of ``proposals`` (a queryset) at ``stage``.
+
+    The proposals' rows are locked first, so two reviewers submitting at once
+    refresh one after the other and the second counts the first's review (read
+    committed: the computing SELECT starts after the lock is granted, so it sees
+    what the first committed). Three queries, however many proposals.
+    """
+    require_transaction()
+    locked = proposals.select_for_update(of=("self",)).order_by("pk")
+    ids = list(locked.values_list("pk", flat=True))
+    rows = [
+        Standing(proposal_id=pk, stage=stage, **values)
+        for pk, values in standing_values(Proposal.objects.filter(pk__in=ids), stage)
+    ]
+    Standing.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["proposal", "stage"],
+        update_fields=list(AGGREGATES),
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def refresh_round_scores(round_id, stage=None):
+    """Recompute every stored weighted score and standing of the round ``round_id``
+    (one stage or both): after a criterion's weight changes, or to repair by hand
+    (``manage.py refresh_committee_scores``). Returns the number of standings."""
+    stages = [stage] if stage else list(Stage.values)
+    refresh_weighted_scores(Review.objects.filter(proposal__round_id=round_id, stage__in=stages))
+    proposals = Proposal.objects.filter(round_id=round_id)
+    return sum(refresh_standings(proposals, each) for each in stages)
 
 
 def _review_state(review):

@@ -1,13 +1,19 @@
-"""A criterion's weight or scale changed: the round's stored weighted scores follow."""
+"""A criterion's weight or scale changed: the round's stored scores follow.
 
-from django.db.models.signals import post_delete, post_save
+Deleting a criterion needs nothing: it is protected while any score refers to it,
+so no stored score counted it.
+"""
+
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from innovation_fund.models import Criterion, Review
-from innovation_fund.queries import refresh_weighted_scores
+from innovation_fund.models import Criterion
+
+from . import services
 
 
 @receiver(post_save, sender=Criterion)
-@receiver(post_delete, sender=Criterion)
-def _refresh_scores(sender, instance, **kwargs):
-    refresh_weighted_scores(Review.objects.filter(proposal__round_id=instance.round_id))
+def _refresh_scores(sender, instance, created, raw, **kwargs):
+    if created or raw:
+        return  # nothing has been scored on it yet; a fixture load computes nothing
+    services.refresh_round_scores(instance.round_id)

@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from innovation_fund.committee import services
 from innovation_fund.models import (
     Assignment,
     Award,
@@ -79,7 +81,17 @@ def submitted_review(proposal, reviewer, values, recommendation="yes", stage=Sta
     Score.objects.bulk_create(
         [Score(review=review, criterion=c, value=v) for c, v in values.items()]
     )
+    refresh_scores(proposal, stage)
+    review.refresh_from_db()
     return review
+
+
+def refresh_scores(proposal, stage=Stage.LOI):
+    """What the review service does after a review changes: the review's weighted
+    score and the proposal's standing, recomputed from the rows."""
+    with transaction.atomic():
+        services.refresh_weighted_scores(Review.objects.filter(proposal=proposal, stage=stage))
+        services.refresh_standings(Proposal.objects.filter(pk=proposal.pk), stage)
 
 
 def criteria(fund_round, weights, stage=Stage.LOI):

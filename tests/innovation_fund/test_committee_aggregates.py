@@ -14,6 +14,7 @@ from tests.innovation_fund.committee_factories import (
     CommitteeUserFactory,
     SubmittedProposalFactory,
     criteria,
+    refresh_scores,
     submitted_review,
 )
 from tests.innovation_fund.factories import FundRoundFactory
@@ -32,12 +33,9 @@ def crit(fund_round):
 
 
 def _review(proposal, crit, values, recommendation="yes"):
-    review = submitted_review(
+    return submitted_review(
         proposal, CommitteeUserFactory(), dict(zip(crit, values, strict=True)), recommendation
     )
-    queries.refresh_weighted_scores(Review.objects.filter(pk=review.pk))
-    review.refresh_from_db()
-    return review
 
 
 def test_weighted_score_renormalises_the_weights_without_na(fund_round, crit):
@@ -80,7 +78,8 @@ def test_drafts_and_the_other_stage_do_not_count(fund_round, crit):
     _review(proposal, crit, [5, 5, 5])
     draft = _review(proposal, crit, [1, 1, 1])
     Review.objects.filter(pk=draft.pk).update(submitted_at=None)
-    Review.objects.create(proposal=proposal, reviewer=CommitteeUserFactory(), stage=Stage.FULL)
+    submitted_review(proposal, CommitteeUserFactory(), {}, stage=Stage.FULL)
+    refresh_scores(proposal)
     result = queries.aggregates_of(proposal, Stage.LOI)
     assert result["review_count"] == 1
     assert result["score_mean"] == pytest.approx(5.0)
