@@ -308,9 +308,11 @@ class CommitteeAuditEntry(models.Model):
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)
-    round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="+")
+    # PROTECT, like the actor: deleting what the committee worked on is refused rather
+    # than taking its audit with it.
+    round = models.ForeignKey(FundRound, on_delete=models.PROTECT, related_name="+")
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     stage = models.CharField(max_length=4, choices=Stage.choices, blank=True)
     subject = models.CharField(

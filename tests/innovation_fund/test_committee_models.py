@@ -4,9 +4,21 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
-from innovation_fund.models import Award, Conflict, Decision, Review, Score, Stage, Theme
+from innovation_fund.committee import services
+from innovation_fund.models import (
+    Award,
+    CommitteeAuditEntry,
+    Conflict,
+    Decision,
+    Review,
+    Score,
+    Stage,
+    Theme,
+)
+from tests.factories import StaffUserFactory
 from tests.innovation_fund.committee_factories import (
     AwardFactory,
     CommitteeMemberFactory,
@@ -15,6 +27,7 @@ from tests.innovation_fund.committee_factories import (
     SubmittedProposalFactory,
     criteria,
 )
+from tests.innovation_fund.factories import FundRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +99,19 @@ def test_a_historical_award_has_no_proposal_and_themes_come_from_the_fixed_list(
         slug for slug, _ in Theme.Slug.choices
     )
     assert list(Award.objects.filter(themes__slug="energy")) == [award]
+
+
+def test_what_the_committee_worked_on_cannot_be_deleted_with_its_audit():
+    staff = StaffUserFactory()
+    empty_round = FundRoundFactory()  # no proposals: only its audit holds it
+    services.add_member(fund_round=empty_round, user=CommitteeUserFactory(), actor=staff)
+    with pytest.raises(ProtectedError):
+        empty_round.delete()
+
+    member = CommitteeMemberFactory()
+    proposal = SubmittedProposalFactory(round=member.round)
+    services.assign(member=member, proposal=proposal, stage=Stage.LOI, actor=staff)
+    with pytest.raises(ProtectedError):
+        proposal.delete()
+    assert CommitteeAuditEntry.objects.filter(round=empty_round).count() == 1
+    assert CommitteeAuditEntry.objects.filter(proposal=proposal).count() == 1
