@@ -19,7 +19,7 @@ class ContactForm(forms.ModelForm):
         fields = ["name", "email", "topic", "message"]
         labels = {"name": "Your name", "email": "Your email address", "message": "Your message"}
         help_texts = {
-            "email": "We reply to this address and send you a copy of your message.",
+            "email": "We reply to this address and let it know your message arrived.",
             "message": f"Up to {MAX_MESSAGE_LENGTH:,} characters.",
         }
         widgets = {

@@ -1,4 +1,9 @@
-"""Receiving a message from the contact form: store it, tell the staff, copy the sender."""
+"""Receiving a message from the contact form: store it, tell the staff, acknowledge it.
+
+The acknowledgement goes to whatever address was typed, so it carries nothing the
+visitor wrote (no name, no message): the form cannot be used to send someone else
+a text of one's choosing from the alliance's address.
+"""
 
 import logging
 from datetime import timedelta
@@ -56,7 +61,7 @@ def staff_recipients():
 
 @transaction.atomic
 def receive_message(*, name, email, topic, message):
-    """Store the message and queue the staff's email and the sender's copy."""
+    """Store the message and queue the staff's email and the acknowledgement."""
     contact = ContactMessage.objects.create(name=name, email=email, topic=topic, message=message)
     context = {"contact": contact, "topic": contact.get_topic_display()}
     recipients = staff_recipients()

@@ -55,7 +55,7 @@ def test_the_contact_and_about_pages_lead_to_the_form(client):
     assert '<a href="/contact/">contact the alliance staff</a>' in about
 
 
-def test_a_message_is_stored_sent_to_staff_and_copied_to_the_sender(client, staff):
+def test_a_message_is_stored_sent_to_staff_and_acknowledged_to_the_sender(client, staff):
     UserFactory(email="not-staff@example.org")
 
     response = client.post(URL, message())
@@ -74,7 +74,7 @@ def test_a_message_is_stored_sent_to_staff_and_copied_to_the_sender(client, staf
     assert to_staff.subject == "Contact form: My city wants to join, from Ada Lovelace"
     assert "How do we join?" in to_staff.text_body
     assert copy.to == ["ada@example.org"]
-    assert "How do we join?" in copy.text_body
+    assert "message about my city wants to join" in copy.text_body
     assert OutboundEmail.objects.count() == 2
 
     thanks = text_of(client.get(response["Location"]))
@@ -230,3 +230,22 @@ def test_the_admin_changelist_does_not_grow_with_messages(client, staff):
     large = queries_of_get(client, url)
 
     assert small == large
+
+
+def test_the_acknowledgement_carries_nothing_the_visitor_typed(client, staff):
+    """It goes to any address typed in the form: what a visitor writes must not reach a
+    stranger from the alliance's address."""
+    client.post(
+        URL,
+        message(
+            name="Win a prize at https://evil.example",
+            email="stranger@example.org",
+            message="Click https://evil.example/login to claim your prize.",
+        ),
+    )
+
+    copy = OutboundEmail.objects.get(key__endswith=":copy")
+    assert copy.to == ["stranger@example.org"]
+    for body in (copy.subject, copy.text_body, copy.html_body):
+        assert "evil.example" not in body
+        assert "prize" not in body
