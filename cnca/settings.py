@@ -335,6 +335,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Addresses that never confirmed a news subscription, once their link expired.
+    "news-forget-unconfirmed": {
+        "task": "news.forget_unconfirmed_subscribers",
+        "schedule": 86400.0,
+        "options": {"expires": 3600.0},
+    },
     "fund-reminders": {
         "task": "innovation_fund.send_due_reminders",
         "schedule": FUND_REMINDERS_EVERY,

@@ -262,6 +262,9 @@ class Subscriber(models.Model):
 
     email = models.EmailField("email address")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last confirmation link sent: an unconfirmed address is forgotten once that
+    # link has expired (services.forget_unconfirmed_subscribers).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Secret of the one-click unsubscribe link in every email.
     token = models.CharField(max_length=64, unique=True, default=_unsubscribe_token, editable=False)

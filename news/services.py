@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,7 +250,8 @@ def request_subscription(email):
         subscriber = Subscriber.objects.create(email=email)
     if subscriber.is_confirmed:
         return subscriber
-    hour = timezone.now().strftime("%Y%m%d%H")
+    now = timezone.now()
+    hour = now.strftime("%Y%m%d%H")
     confirm_url = settings.SITE_URL + reverse("news:confirm", args=[confirmation_token(subscriber)])
     queue_email(
         key=f"news-subscribe:{subscriber.pk}:{hour}",
@@ -263,6 +265,7 @@ def request_subscription(email):
         related=subscriber,
         sensitive=True,
     )
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
     return subscriber
 
 
@@ -301,6 +304,21 @@ def confirm_subscription(token):
         subscriber.confirmed_at = timezone.now()
         subscriber.save(update_fields=["confirmed_at"])
     return subscriber
+
+
+def forget_unconfirmed_subscribers(now=None):
+    """Delete the addresses that never confirmed and whose last confirmation link has
+    expired: nothing can confirm them any more, and an address nobody confirmed is
+    not ours to keep. Returns how many were deleted."""
+    now = now or timezone.now()
+    expired = now - timedelta(days=settings.NEWS_CONFIRMATION_DAYS)
+    deleted, _ = (
+        Subscriber.objects.filter(confirmed_at__isnull=True)
+        .alias(last_link=Coalesce("confirmation_sent_at", "created_at"))
+        .filter(last_link__lt=expired)
+        .delete()
+    )
+    return deleted
 
 
 def unsubscribe(token):

@@ -15,6 +15,12 @@ def mail_news_item(pk):
     services.mail_item(pk)
 
 
+@shared_task(name="news.forget_unconfirmed_subscribers")
+def forget_unconfirmed_subscribers():
+    """Beat, daily: addresses whose confirmation link expired unconfirmed are deleted."""
+    services.forget_unconfirmed_subscribers()
+
+
 @shared_task(name="news.start_due_mailings")
 def start_due_mailings():
     """Beat, every minute: scheduled items whose time came are published and mailed."""

@@ -1,17 +1,21 @@
 """Subscribing with double opt-in, confirming, expiring links, unsubscribing in one click."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from cnca.notifications.models import OutboundEmail
+from news import services
 from news.models import Subscriber
+from news.tasks import forget_unconfirmed_subscribers as forget_task
 
 from .factories import SubscriberFactory
 
@@ -152,3 +156,39 @@ def test_the_subscribe_form_checks_csrf():
     response = client.post(SUBSCRIBE, {"email": "reader@example.org"})
     assert response.status_code == 403
     assert not Subscriber.objects.exists()
+
+
+# --- Forgetting addresses that never confirmed ------------------------------------------
+
+
+def test_an_address_that_never_confirmed_is_forgotten_once_its_last_link_expired(client):
+    days = timedelta(days=3)  # NEWS_CONFIRMATION_DAYS
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        subscribe(client, "forgetful@example.org")
+        subscribe(client, "asked-again@example.org")
+        confirmed = SubscriberFactory(email="reader@example.org")
+    with time_machine.travel(start + days - timedelta(hours=1), tick=False):
+        subscribe(client, "asked-again@example.org")  # a new link, valid 3 more days
+
+    assert services.forget_unconfirmed_subscribers(now=start + days - timedelta(seconds=1)) == 0
+    assert services.forget_unconfirmed_subscribers(now=start + days + timedelta(seconds=1)) == 1
+
+    remaining = set(Subscriber.objects.values_list("email", flat=True))
+    assert remaining == {"asked-again@example.org", confirmed.email}
+    later = start + 2 * days
+    assert services.forget_unconfirmed_subscribers(now=later) == 1
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {confirmed.email}
+
+
+def test_beat_and_cron_forget_unconfirmed_addresses(settings):
+    old = SubscriberFactory(email="never@example.org", confirmed_at=None)
+    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    out = io.StringIO()
+
+    call_command("forget_unconfirmed_subscribers", stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 1 unconfirmed subscriber(s)."
+    entry = settings.CELERY_BEAT_SCHEDULE["news-forget-unconfirmed"]
+    assert entry["task"] == "news.forget_unconfirmed_subscribers"
+    assert forget_task.name == entry["task"]
