@@ -17,6 +17,11 @@ from .media import serve_media
 from .search_view import SearchView
 from .sitemaps import section_sitemaps
 
+# Staff, the committee and city staff see whose admin this is, not Django's name.
+admin.site.site_header = "Carbon Neutral Cities Alliance"
+admin.site.site_title = "CNCA admin"
+admin.site.index_title = "Portal administration"
+
 handler403 = "cnca.views.permission_denied"
 handler404 = "cnca.views.page_not_found"
 handler500 = "cnca.views.server_error"
