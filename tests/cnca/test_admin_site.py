@@ -1,6 +1,9 @@
 """The admin is the alliance's, by name."""
 
+import pytest
 from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_admin_says_whose_it_is(client):
