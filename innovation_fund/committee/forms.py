@@ -9,13 +9,18 @@ from .services import ReviewInput
 NOT_APPLICABLE = "na"
 
 
+def inline_radios():
+    """Radio buttons side by side, as the admin lays out its horizontal radio fields."""
+    return forms.RadioSelect(attrs={"class": "radiolist inline"})
+
+
 class ReviewForm(forms.Form):
     """One radio group per criterion (1..scale, or n/a), then the recommendation and
     the texts. A draft may leave anything out; the service says what a submission
     still needs, and :meth:`add_missing` puts that on the right fields."""
 
     recommendation = forms.ChoiceField(
-        choices=Recommendation.choices, widget=forms.RadioSelect, required=False
+        choices=Recommendation.choices, widget=inline_radios(), required=False
     )
     comment = forms.CharField(
         label="Comment for the committee", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -51,7 +56,7 @@ class ReviewForm(forms.Form):
             fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
                 label=criterion.name,
                 choices=choices,
-                widget=forms.RadioSelect,
+                widget=inline_radios(),
                 required=False,
                 help_text=f"Weight {criterion.weight.normalize():f}. {criterion.guidance}".strip(),
             )

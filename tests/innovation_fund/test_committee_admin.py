@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,3 +337,35 @@ def test_progress_per_member(staff_client, fund_round, crit):
     url = reverse("admin:innovation_fund_proposal_progress", args=[fund_round.pk, "loi"])
     progress = list(staff_client.get(url).context["progress"])
     assert [(m.assigned, m.scored) for m in progress] == [(2, 1)]
+
+
+def test_the_committee_form_pages_carry_the_admin_form_styles(member, member_client, crit):
+    """Without forms.css the scoring form's radios stack and its labels lose their
+    column; the pages extend admin/form_page.html, which loads it."""
+    assignment = AssignmentFactory(member=member)
+    staff = StaffUserFactory()
+    pages = [
+        (member_client, _score(assignment.proposal)),
+        (
+            member_client,
+            reverse("admin:innovation_fund_proposal_conflict", args=[assignment.proposal.pk]),
+        ),
+    ]
+    staff_client = Client()
+    staff_client.force_login(staff)
+    round_stage = [member.round.pk, "loi"]
+    pages += [
+        (
+            staff_client,
+            reverse("admin:innovation_fund_proposal_decide", args=[assignment.proposal.pk]),
+        ),
+        (staff_client, reverse("admin:innovation_fund_proposal_release", args=round_stage)),
+        (staff_client, reverse("admin:innovation_fund_proposal_assign", args=round_stage)),
+        (staff_client, reverse("admin:members_user_invite")),
+    ]
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "admin/css/forms.css" in body, url
+        assert '<ol class="breadcrumbs">' in body, url
