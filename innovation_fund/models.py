@@ -62,6 +62,11 @@ class Stage(models.TextChoices):
     LOI = "loi", "Letter of intent"
     FULL = "full", "Full proposal"
 
+    @property
+    def plural(self):
+        """ "letters of intent", "full proposals": for "3 letters of intent" in text."""
+        return {"loi": "letters of intent", "full": "full proposals"}[self.value]
+
 
 class Phase(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"

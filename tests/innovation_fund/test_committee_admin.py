@@ -335,8 +335,17 @@ def test_progress_per_member(staff_client, fund_round, crit):
     AssignmentFactory(member=member)
     submitted_review(done, member.user, dict.fromkeys(crit, 2))
     url = reverse("admin:innovation_fund_proposal_progress", args=[fund_round.pk, "loi"])
-    progress = list(staff_client.get(url).context["progress"])
+    response = staff_client.get(url)
+    progress = list(response.context["progress"])
     assert [(m.assigned, m.scored) for m in progress] == [(2, 1)]
+    assert "Scoring progress, letters of intent" in response.content.decode()
+
+
+@pytest.mark.parametrize(("assigned", "text"), [(1, "letter of intent"), (2, "letters of intent")])
+def test_a_member_reads_their_progress_in_words(member, member_client, assigned, text):
+    AssignmentFactory.create_batch(assigned, member=member)
+    page = member_client.get(reverse(CHANGELIST)).content.decode()
+    assert f"You have scored 0 of the {assigned} {text} assigned to you." in page
 
 
 def test_the_committee_form_pages_carry_the_admin_form_styles(member, member_client, crit):
