@@ -617,6 +617,9 @@ class ProposalAdmin(CommitteeReadOnly, admin.ModelAdmin):
             proposal=proposal,
             form=form,
             existing=existing,
+            stage=Stage(stage),
+            aggregates=queries.aggregates_of(proposal, stage),
+            ranking_url=_ranking_url(proposal.round_id, stage),
         )
 
     def release_view(self, request, round_id, stage):

@@ -1,8 +1,6 @@
 """The contact form: stored, sent to staff and copied to the sender through the
 outbox; a honeypot and a rate limit per address and per IP that survive a cache outage."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -10,15 +8,12 @@ from cnca.cache import forget_outages
 from cnca.contact.models import ContactMessage
 from cnca.notifications.models import OutboundEmail
 from tests.factories import StaffUserFactory, UserFactory
+from tests.pagetext import html_of
 from tests.querycount import queries_of_get
 
 pytestmark = pytest.mark.django_db
 
 URL = "/contact/"
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def message(**changes):
@@ -46,8 +41,8 @@ def rate(settings):
 
 
 def test_the_contact_and_about_pages_lead_to_the_form(client):
-    contact = text_of(client.get(URL))
-    about = text_of(client.get(reverse("cnca:about")))
+    contact = html_of(client.get(URL))
+    about = html_of(client.get(reverse("cnca:about")))
 
     assert reverse("cnca:contact") == URL
     assert '<form class="form" method="post" action="/contact/"' in contact
@@ -77,7 +72,7 @@ def test_a_message_is_stored_sent_to_staff_and_acknowledged_to_the_sender(client
     assert "message about my city wants to join" in copy.text_body
     assert OutboundEmail.objects.count() == 2
 
-    thanks = text_of(client.get(response["Location"]))
+    thanks = html_of(client.get(response["Location"]))
     assert "Thank you: your message is on its way" in thanks
 
 
@@ -154,7 +149,7 @@ def test_one_address_may_send_only_so_many_messages(client, staff, rate):
 
     response = client.post(URL, message(email="ADA@example.org"))
 
-    html = text_of(response)
+    html = html_of(response)
     assert response.status_code == 429
     assert "You have sent several messages in a short time" in html
     assert "Our city council adopted" in html  # what was typed is kept

@@ -23,6 +23,7 @@ from tests.innovation_fund.committee_factories import (
     submitted_review,
 )
 from tests.innovation_fund.factories import FundRoundFactory
+from tests.pagetext import text_of
 from tests.querycount import queries_of_get
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +328,25 @@ def test_staff_decide_and_release_from_the_admin(staff_client, fund_round):
     assert staff_client.post(release).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "finalist"
+
+
+def test_the_decision_page_shows_the_committees_numbers_and_the_way_back(
+    staff_client, fund_round, crit
+):
+    proposal = SubmittedProposalFactory(round=fund_round)
+    decide = reverse("admin:innovation_fund_proposal_decide", args=[proposal.pk])
+    assert "No review of this letter of intent is submitted yet." in text_of(
+        staff_client.get(decide)
+    )
+    for value, recommendation in ((4, "yes"), (2, "no")):
+        reviewer = CommitteeMemberFactory(round=fund_round).user
+        submitted_review(proposal, reviewer, dict.fromkeys(crit, value), recommendation)
+
+    page = staff_client.get(decide)
+
+    assert "mean 3.00 from 2 reviews (yes 1, maybe 0, no 1; std. dev. 1.00)" in text_of(page)
+    ranking = reverse(CHANGELIST) + f"?round={fund_round.pk}&stage=loi"
+    assert f'href="{ranking}"' in page.content.decode().replace("&amp;", "&")
 
 
 def test_progress_per_member(staff_client, fund_round, crit):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from cnca.content import load_facts
 from resources.models import Resource, SpendingComparison, SpendingFigure
+from tests.pagetext import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +18,6 @@ FRAMEWORK = "/resources/cnca-framework-for-long-term-deep-carbon-reduction-plann
 @pytest.fixture
 def content():
     call_command("load_cnca_content", stdout=StringIO())
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def test_the_resources_of_the_record_are_loaded(content):
@@ -58,7 +55,7 @@ def test_the_comparisons_are_the_records_own_sums():
 
 
 def test_the_framework_page_with_its_companions(client, content):
-    html = text_of(client.get(FRAMEWORK))
+    html = html_of(client.get(FRAMEWORK))
 
     assert "<h1>CNCA Framework for Long-Term Deep Carbon Reduction Planning</h1>" in html
     assert '<time datetime="2015-12">December 2015</time>' in html

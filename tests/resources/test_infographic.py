@@ -1,6 +1,5 @@
 """The infographic: a server-drawn SVG chart, its data table, what the money could fund."""
 
-import re
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -10,6 +9,7 @@ from django.db import IntegrityError
 
 from resources.chart import bar_chart, format_usd
 from resources.models import Resource
+from tests.pagetext import html_of
 from tests.querycount import queries_of_get
 
 from .factories import (
@@ -31,10 +31,6 @@ def infographic():
     )
 
 
-def text_of(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 class Svg(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -54,7 +50,7 @@ def test_the_real_figure_carries_its_source_and_others_are_marked_illustrative(c
     RealSpendingFigureFactory()
     SpendingFigureFactory(city="Sample City", sector="transport", fuel="gasoline")
 
-    html = text_of(client.get(infographic.get_absolute_url()))
+    html = html_of(client.get(infographic.get_absolute_url()))
 
     assert "Cleveland: US$1.4 billion</text>" in html
     assert "Sample City, Transport, Gasoline: US$500.0 million (illustrative)</text>" in html
@@ -69,7 +65,7 @@ def test_the_real_figure_carries_its_source_and_others_are_marked_illustrative(c
 def test_no_illustrative_notice_when_every_figure_is_real(client, infographic):
     RealSpendingFigureFactory()
 
-    html = text_of(client.get(infographic.get_absolute_url()))
+    html = html_of(client.get(infographic.get_absolute_url()))
 
     assert "illustrative" not in html.lower()
 
@@ -104,7 +100,7 @@ def test_what_the_money_could_fund(client, infographic):
     RealSpendingFigureFactory()
     SpendingComparisonFactory(label="The eight Innovation Fund awards of Round 3")
 
-    html = text_of(client.get(infographic.get_absolute_url()))
+    html = html_of(client.get(infographic.get_absolute_url()))
 
     assert "What US$1.4 billion a year could fund" in html
     assert "The eight Innovation Fund awards of Round 3: US$650,000" in html
@@ -157,7 +153,7 @@ def test_amounts_in_words(amount, text):
 def test_the_real_content_shows_cleveland_and_the_comparisons(client):
     call_command("load_cnca_content", stdout=StringIO())
 
-    html = text_of(client.get("/resources/how-much-is-spent-on-fossil-fuels-in-cities/"))
+    html = html_of(client.get("/resources/how-much-is-spent-on-fossil-fuels-in-cities/"))
 
     assert "Cleveland: US$1.4 billion</text>" in html
     assert "(illustrative)" not in html

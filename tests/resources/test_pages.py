@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.pagetext import html_of
 from tests.querycount import queries_of_get
 
 from .factories import PDF_BYTES, ResourceFactory, pdf_upload
@@ -18,17 +19,13 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def text_of(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 def test_the_list_shows_published_resources_with_their_companions(client):
     framework = ResourceFactory(title="The framework", kind="framework", position=1)
     ResourceFactory(title="Its executive summary", companion_of=framework)
     ResourceFactory(title="A hidden companion", companion_of=framework, is_published=False)
     ResourceFactory(title="A draft report", is_published=False)
 
-    html = text_of(client.get(reverse("resources:index")))
+    html = html_of(client.get(reverse("resources:index")))
 
     assert '<a href="/resources/report-' in html
     assert "The framework" in html
@@ -66,7 +63,7 @@ def test_a_resource_page_shows_its_body_citation_companions_and_download(client)
     ResourceFactory(kind="executive_summary", title="Executive summary", companion_of=framework)
 
     response = client.get(framework.get_absolute_url())
-    html = text_of(response)
+    html = html_of(response)
 
     assert response.status_code == 200
     assert "<title>CNCA Framework | CNCA</title>" in html
@@ -84,7 +81,7 @@ def test_a_companion_links_back_to_its_main_resource(client):
     framework = ResourceFactory(title="CNCA Framework")
     summary = ResourceFactory(title="Executive summary", companion_of=framework)
 
-    html = text_of(client.get(summary.get_absolute_url()))
+    html = html_of(client.get(summary.get_absolute_url()))
 
     assert f'A companion to <a href="{framework.get_absolute_url()}">CNCA Framework</a>' in html
 

@@ -1,6 +1,5 @@
 """Site search: what it finds, what it never shows, odd input, and its cost."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -16,16 +15,13 @@ from tests.factories import MemberCityFactory
 from tests.innovation_fund.factories import FundRoundFactory
 from tests.innovation_fund.public.factories import AwardFactory, bulk_awards
 from tests.news.factories import NewsItemFactory
+from tests.pagetext import html_of
 from tests.querycount import queries_of_get
 from tests.resources.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/search/"
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.fixture(params=["database", "fallback"])
@@ -44,7 +40,7 @@ def test_finds_resources_and_cities(client, backend):
     ResourceFactory(title="Framework for deep carbon planning", slug="framework")
     MemberCityFactory(name="Oslo", slug="oslo", target="Carbon neutral by 2050")
 
-    html = text_of(client.get(URL, {"q": "carbon"}))
+    html = html_of(client.get(URL, {"q": "carbon"}))
 
     assert '<a href="/resources/framework/">Framework for deep carbon planning</a>' in html
     assert '<a href="/cities/oslo/">Oslo</a>' in html
@@ -58,8 +54,8 @@ def test_finds_awards_by_title_summary_and_partner(client, backend):
         other_partners="Burlington, Vermont",
     )
 
-    by_title = text_of(client.get(URL, {"q": "thermal"}))
-    by_partner = text_of(client.get(URL, {"q": "Burlington"}))
+    by_title = html_of(client.get(URL, {"q": "thermal"}))
+    by_partner = html_of(client.get(URL, {"q": "Burlington"}))
 
     link = f'<a href="{award.get_absolute_url()}">Thermal decarbonization for cities</a>'
     assert link in by_title
@@ -71,7 +67,7 @@ def test_every_word_must_match(client, backend):
     ResourceFactory(title="Thermal decarbonization", summary="Heat pumps for buildings.")
     ResourceFactory(title="Heat networks", summary="District heating.")
 
-    html = text_of(client.get(URL, {"q": "thermal heat"}))
+    html = html_of(client.get(URL, {"q": "thermal heat"}))
 
     assert "Thermal decarbonization" in html
     assert "Heat networks" not in html
@@ -80,7 +76,7 @@ def test_every_word_must_match(client, backend):
 def test_drafts_never_appear(client, backend):
     ResourceFactory(title="Secret draft about carbon", is_published=False)
 
-    html = text_of(client.get(URL, {"q": "secret"}))
+    html = html_of(client.get(URL, {"q": "secret"}))
 
     assert "Secret draft" not in html
     assert "0 results for “secret”." in html
@@ -95,7 +91,7 @@ def test_finds_public_news_only(client, backend):
         publish_at=timezone.now() + timedelta(days=1),
     )
 
-    html = text_of(client.get(URL, {"q": "thermal"}))
+    html = html_of(client.get(URL, {"q": "thermal"}))
 
     assert "Thermal networks go live</a>" in html
     assert "Thermal draft" not in html
@@ -108,9 +104,9 @@ def test_a_scheduled_item_is_found_from_its_time_not_a_second_earlier(client, ba
     NewsItemFactory(title="Embargoed thermal news", status=NewsItem.Status.SCHEDULED, publish_at=at)
 
     with time_machine.travel(at - timedelta(seconds=1), tick=False):
-        before = text_of(client.get(URL, {"q": "embargoed"}))
+        before = html_of(client.get(URL, {"q": "embargoed"}))
     with time_machine.travel(at, tick=False):
-        on_time = text_of(client.get(URL, {"q": "embargoed"}))
+        on_time = html_of(client.get(URL, {"q": "embargoed"}))
 
     assert "Embargoed thermal news" not in before
     assert "Embargoed thermal news</a>" in on_time
@@ -137,9 +133,9 @@ def test_a_section_pages_through_all_its_hits(client, backend):
     for n in range(25):
         ResourceFactory(title=f"Carbon report {n}")
 
-    overview = text_of(client.get(URL, {"q": "carbon"}))
-    first = text_of(client.get(URL, {"q": "carbon", "section": "resources"}))
-    second = text_of(client.get(URL, {"q": "carbon", "section": "resources", "page": 2}))
+    overview = html_of(client.get(URL, {"q": "carbon"}))
+    first = html_of(client.get(URL, {"q": "carbon", "section": "resources"}))
+    second = html_of(client.get(URL, {"q": "carbon", "section": "resources", "page": 2}))
 
     assert overview.count("<h3>") == 5
     assert "All 25 results in Resources" in overview
@@ -194,21 +190,21 @@ def test_odd_queries_answer_with_a_page(client, backend, query):
 def test_a_lone_percent_is_not_a_wildcard(client, backend):
     ResourceFactory(title="Energy")
 
-    html = text_of(client.get(URL, {"q": "%"}))
+    html = html_of(client.get(URL, {"q": "%"}))
 
     assert "Energy" not in html
 
 
 def test_the_empty_query_asks_for_words(client):
     for params in ({}, {"q": ""}, {"q": "   "}, {"q": "\x00\x01"}):
-        html = text_of(client.get(URL, params))
+        html = html_of(client.get(URL, params))
         assert "Type one or more words to search for." in html
 
 
 def test_a_very_long_query_is_shortened_and_says_so(client, backend):
     response = client.get(URL, {"q": "carbon " * 2000})
 
-    html = text_of(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert f"only its first {MAX_QUERY_LENGTH} characters were searched for" in html
 
@@ -263,7 +259,7 @@ def test_a_new_provider_plugs_in_without_touching_the_view(client, monkeypatch):
     search.register(Reports)
     ResourceFactory(title="Carbon budgets", kind="report")
 
-    html = text_of(client.get(URL, {"q": "carbon"}))
+    html = html_of(client.get(URL, {"q": "carbon"}))
 
     assert "Only reports" in html
     assert "CARBON BUDGETS" in html
@@ -312,7 +308,7 @@ def test_ranking_puts_title_matches_first(client):
     ResourceFactory(title="Annual report", body="Mentions budgets once, at the end.")
     ResourceFactory(title="Climate budgets", body="All about climate budgets.")
 
-    html = text_of(client.get(URL, {"q": "budgets", "section": "resources"}))
+    html = html_of(client.get(URL, {"q": "budgets", "section": "resources"}))
 
     assert html.index("Climate budgets</a>") < html.index("Annual report</a>")
 
@@ -321,7 +317,7 @@ def test_ranking_puts_title_matches_first(client):
 def test_stemming_finds_other_forms_of_a_word(client):
     ResourceFactory(title="Planning for cities", slug="planning")
 
-    html = text_of(client.get(URL, {"q": "planned city"}))
+    html = html_of(client.get(URL, {"q": "planned city"}))
 
     assert "Planning for cities" in html
 
@@ -331,8 +327,8 @@ def test_phrases_and_exclusions(client):
     ResourceFactory(title="Deep carbon reduction", summary="A plan.", body="")
     ResourceFactory(title="Carbon deep dive reduction", summary="A plan.", body="")
 
-    phrase = text_of(client.get(URL, {"q": '"deep carbon"'}))
-    excluded = text_of(client.get(URL, {"q": "carbon -dive"}))
+    phrase = html_of(client.get(URL, {"q": '"deep carbon"'}))
+    excluded = html_of(client.get(URL, {"q": "carbon -dive"}))
 
     assert "Deep carbon reduction" in phrase
     assert "Carbon deep dive" not in phrase

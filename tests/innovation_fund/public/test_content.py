@@ -1,6 +1,5 @@
 """The fund's real history from the facts: Rounds 2 and 3 awards, published totals."""
 
-import re
 from decimal import Decimal
 from io import StringIO
 
@@ -12,6 +11,7 @@ from django.urls import reverse
 
 from innovation_fund.models import Award, FundRound
 from innovation_fund.public.models import PublishedTotal
+from tests.pagetext import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loaded():
     call_command("load_cnca_content", stdout=StringIO())
-
-
-def text_of(response):
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return re.sub(r" ([,.:;)])", r"\1", text)
 
 
 def test_round_2_has_eight_awards_one_published_amount_and_its_total(loaded):

@@ -1,6 +1,5 @@
 """The fund's public pages: the fund, a round, the award list and pages, a city's awards."""
 
-import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,16 +12,12 @@ from innovation_fund.models import Proposal
 from innovation_fund.public.models import PublishedTotal
 from tests.factories import MemberCityFactory
 from tests.innovation_fund.factories import FundRoundFactory, ProposalFactory
+from tests.pagetext import text_of
 from tests.querycount import queries_of_get
 
 from .factories import AwardFactory, bulk_awards
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response):
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return re.sub(r" ([,.:;)])", r"\1", text)
 
 
 @pytest.fixture
