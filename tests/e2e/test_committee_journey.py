@@ -7,14 +7,16 @@ finalist and release the round's decisions: one email, held until then.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from cnca.content.facts import facts_section
 from cnca.notifications.models import OutboundEmail
 from innovation_fund.committee.demo import create_demo_proposals
-from innovation_fund.models import Assignment, Criterion, Proposal
+from innovation_fund.models import Assignment, Attachment, Criterion, Proposal
 from members.models import User
 from members.services import create_demo_accounts
+from tests.innovation_fund.files import pdf_bytes
 
 from .a11y import assert_accessible
 from .helpers import arrived, visit
@@ -45,13 +47,36 @@ def admin_sign_in(page, base_url, email):
     arrived(page, r"/admin/$")
 
 
-def test_a_member_scores_and_staff_release_the_decision(demo, live_server, audit_page, new_page):
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def attach_letter(proposal):
+    """A letter of support on the proposal, stored as the applicant's upload would be."""
+    data = pdf_bytes()
+    attachment = Attachment(
+        proposal=proposal,
+        kind=Attachment.Kind.LETTER_OF_SUPPORT,
+        original_name="Letter from the mayor.pdf",
+        size=len(data),
+        content_type="application/pdf",
+    )
+    attachment.file.save("upload", ContentFile(data))
+    return attachment
+
+
+def test_a_member_scores_and_staff_release_the_decision(
+    demo, media_root, live_server, audit_page, new_page
+):
     page = audit_page
     base = live_server.url
     assignment = (
         Assignment.objects.filter(member__user__email=MEMBER).select_related("proposal").first()
     )
     proposal = assignment.proposal
+    attach_letter(proposal)
     criteria = list(Criterion.objects.filter(round=proposal.round, stage="loi"))
 
     admin_sign_in(page, base, MEMBER)
@@ -60,8 +85,13 @@ def test_a_member_scores_and_staff_release_the_decision(demo, live_server, audit
     expect(page.get_by_role("main")).to_contain_text("You have scored 0 of the")
     page.get_by_role("link", name=proposal.title).click()
     arrived(page, rf"/admin/innovation_fund/proposal/{proposal.pk}/change/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Letter from the mayor.pdf").click()
+    assert download.value.suggested_filename == "Letter from the mayor.pdf"
     page.get_by_role("link", name="Score this proposal").click()
     arrived(page, r"/score/loi/$")
+    page.get_by_text("The proposal").click()  # opens the folded proposal, its files too
+    expect(page.get_by_role("link", name="Letter from the mayor.pdf")).to_be_visible()
     assert_accessible(page)
 
     for criterion in criteria[:-1]:
