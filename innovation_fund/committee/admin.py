@@ -855,7 +855,8 @@ class AssignmentForm(forms.ModelForm):
 class AssignmentAdmin(StaffOnly, admin.ModelAdmin):
     list_display = ["proposal", "stage", "member", "method", "assigned_by", "assigned_at"]
     list_filter = ["stage", "method", "member__round"]
-    list_select_related = ["proposal", "member__user", "assigned_by"]
+    # The member column shows the seat as "user on round".
+    list_select_related = ["proposal", "member__user", "member__round", "assigned_by"]
     raw_id_fields = ["proposal", "member"]
     form = AssignmentForm
     actions = ["remove_assignments"]

@@ -6,13 +6,9 @@ from django.urls import reverse
 from resources.models import Resource, SpendingFigure
 from tests.factories import StaffUserFactory
 from tests.innovation_fund.files import pdf_bytes
-from tests.querycount import queries_of_get
 
 from .factories import (
     PDF_BYTES,
-    ResourceFactory,
-    SpendingComparisonFactory,
-    SpendingFigureFactory,
     pdf_upload,
     png_bytes,
 )
@@ -124,22 +120,3 @@ def test_a_real_figure_needs_a_source(staff_client):
     assert response.status_code == 200
     assert "A figure that is not illustrative needs its source" in response.content.decode()
     assert not SpendingFigure.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("model", "make_rows"),
-    [
-        ("resource", lambda n: [ResourceFactory(companion_of=ResourceFactory()) for _ in range(n)]),
-        ("spendingfigure", SpendingFigureFactory.create_batch),
-        ("spendingcomparison", SpendingComparisonFactory.create_batch),
-    ],
-)
-def test_changelist_queries_do_not_grow_with_rows(staff_client, model, make_rows):
-    url = reverse(f"admin:resources_{model}_changelist")
-
-    make_rows(5)
-    small = queries_of_get(staff_client, url)
-    make_rows(45)
-    large = queries_of_get(staff_client, url)
-
-    assert small == large
