@@ -432,6 +432,8 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["lead_city", "round"]),
             models.Index(fields=["round", "status"]),
+            # The admin's list of every proposal, newest first, reads 50 rows of it.
+            models.Index(fields=["-submitted_at", "-id"], name="proposal_newest_submitted"),
         ]
         constraints = [
             models.CheckConstraint(
