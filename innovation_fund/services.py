@@ -251,20 +251,30 @@ def save_proposal(
     if milestones is not None and stage == Stage.FULL:
         _replace_rows(proposal, Milestone, milestones)
 
-    submitted = Status.SUBMITTED if stage == Stage.LOI else Status.FULL_SUBMITTED
-    if proposal.status == submitted:
+    if _is_submitted(proposal):
         if missing := missing_parts(proposal):
             raise Incomplete(missing)  # rolls the save back: a submitted version stays whole
-        version_row = _snapshot(proposal, stage, user)
-        StatusChange.record(
-            actor=user,
-            from_status=submitted,
-            to_status=submitted,
-            note=f"Edited after submission (version {version_row.number}).",
-            proposal=proposal,
-        )
-        _notify_edit(proposal, user, version_row)
+        _record_change_after_submission(proposal, user, "Edited")
     return proposal
+
+
+def _is_submitted(proposal):
+    submitted = Status.SUBMITTED if proposal.stage == Stage.LOI else Status.FULL_SUBMITTED
+    return proposal.status == submitted
+
+
+def _record_change_after_submission(proposal, user, what):
+    """A change to a submitted proposal is its next submitted version: kept in its
+    history, recorded as a status change (the status stays) and announced."""
+    version_row = _snapshot(proposal, proposal.stage, user)
+    StatusChange.record(
+        actor=user,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        note=f"{what} after submission (version {version_row.number}).",
+        proposal=proposal,
+    )
+    _notify_edit(proposal, user, version_row)
 
 
 @transaction.atomic
@@ -385,6 +395,11 @@ def snapshot_data(proposal):
     data["milestones"] = [
         {"title": m.title, "due_on": m.due_on.isoformat(), "description": m.description}
         for m in proposal.milestones.all()
+    ]
+    # The files' names, kinds and sizes (not their bytes): which were part of it.
+    data["attachments"] = [
+        {"name": a.original_name, "kind": a.get_kind_display(), "size": a.size}
+        for a in proposal.attachments.order_by("created_at", "pk")
     ]
     return data
 
@@ -543,14 +558,18 @@ def add_attachment(*, proposal, user, checked, kind):
     except Exception:
         attachment.file.storage.delete(stored)
         raise
+    if _is_submitted(locked):
+        _record_change_after_submission(locked, user, f"“{checked.original_name}” attached")
     return attachment
 
 
 @transaction.atomic
 def remove_attachment(*, attachment, user):
     """Remove an attachment; its file is deleted once the removal is committed."""
-    _lock_for_files(user, attachment.proposal)
+    locked = _lock_for_files(user, attachment.proposal)
     storage, name = attachment.file.storage, attachment.file.name
     deleted, _ = Attachment.objects.filter(pk=attachment.pk).delete()
     if deleted:
         transaction.on_commit(lambda: storage.delete(name))
+        if _is_submitted(locked):
+            _record_change_after_submission(locked, user, f"“{attachment.original_name}” removed")

@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -10,15 +11,19 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from cnca.notifications.models import OutboundEmail
 from innovation_fund import services
-from innovation_fund.models import Attachment, FundRound, Proposal
+from innovation_fund.models import Attachment, FundRound, Proposal, ProposalVersion, StatusChange
 from innovation_fund.uploads import check_upload
 from tests.factories import CityMembershipFactory, MemberCityFactory, StaffUserFactory, UserFactory
+from tests.pagetext import html_of
 
 from .factories import FundRoundFactory, ProposalFactory
 from .files import image_bytes, pdf_bytes, pdf_upload, png_upload, upload
 
 pytestmark = pytest.mark.django_db
+
+ANY_SIZE = mock.ANY
 
 Status = Proposal.Status
 
@@ -175,6 +180,60 @@ def test_removing_follows_the_same_rules(proposal, portland_staff, partner_staff
         services.remove_attachment(attachment=attachment, user=portland_staff)
 
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_a_drafts_files_change_without_a_version_or_an_email(proposal, portland_staff):
+    attachment = attach(proposal, portland_staff)
+    services.remove_attachment(attachment=attachment, user=portland_staff)
+    assert not ProposalVersion.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_file_changed_after_submission_makes_the_next_version(proposal, portland_staff):
+    attach(proposal, portland_staff, pdf_upload("Budget.pdf"), kind=Attachment.Kind.BUDGET)
+    proposal.refresh_from_db()
+    services.submit_proposal(proposal=proposal, user=portland_staff, version=proposal.version)
+
+    letter = attach(proposal, portland_staff, pdf_upload("Letter from the mayor.pdf"))
+    services.remove_attachment(
+        attachment=Attachment.objects.get(original_name="Budget.pdf"), user=portland_staff
+    )
+
+    versions = [v.data["attachments"] for v in ProposalVersion.objects.order_by("number")]
+    budget = {"name": "Budget.pdf", "kind": "Budget or financial document", "size": ANY_SIZE}
+    mayor = {"name": "Letter from the mayor.pdf", "kind": "Letter of support", "size": ANY_SIZE}
+    assert versions == [[budget], [budget, mayor], [mayor]]
+    notes = list(
+        StatusChange.objects.filter(proposal=proposal)
+        .order_by("at", "pk")
+        .values_list("note", flat=True)
+    )
+    assert notes[-2:] == [
+        "“Letter from the mayor.pdf” attached after submission (version 2).",
+        "“Budget.pdf” removed after submission (version 3).",
+    ]
+    edited = OutboundEmail.objects.filter(key__contains=":edited:")
+    assert {e.subject for e in edited} == {
+        f'Changed: "{proposal.title}" (version 2)',
+        f'Changed: "{proposal.title}" (version 3)',
+    }
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+    assert letter.pk
+
+
+def test_the_history_lists_each_versions_files(client, proposal, portland_staff):
+    attach(proposal, portland_staff, pdf_upload("Budget.pdf"), kind=Attachment.Kind.BUDGET)
+    proposal.refresh_from_db()
+    services.submit_proposal(proposal=proposal, user=portland_staff, version=proposal.version)
+    services.remove_attachment(attachment=Attachment.objects.get(), user=portland_staff)
+    client.force_login(portland_staff)
+
+    page = client.get(reverse("innovation_fund:proposal_history", args=[proposal.pk]))
+
+    text = html_of(page)
+    assert "Budget.pdf (budget or financial document," in text
+    assert "No file was attached." in text
 
 
 @pytest.mark.services
