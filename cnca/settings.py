@@ -368,7 +368,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # streams the file itself.
 PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
 FILE_UPLOAD_PERMISSIONS = 0o640
-# Proposal attachments (innovation_fund/uploads.py): the largest file, and the
+# Uploads (cnca/uploads.py: proposal attachments, resource files): the largest file, and the
 # most pixels an image may have (a small file can decode into a huge image).
 FUND_UPLOAD_MAX_BYTES = env.int("FUND_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 FUND_UPLOAD_MAX_PIXELS = env.int("FUND_UPLOAD_MAX_PIXELS", default=40_000_000)

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from cnca import uploads
 from members.models import MemberCity
 
-from . import uploads
 from .models import Attachment, Proposal
 from .services import LOI_FIELDS, REQUIRED_FOR_FULL, REQUIRED_FOR_LOI
 
@@ -175,7 +175,7 @@ def budget_total(rows):
 
 
 class AttachmentForm(forms.Form):
-    """One file for a proposal, checked by its content (innovation_fund/uploads.py)."""
+    """One file for a proposal, checked by its content (cnca/uploads.py)."""
 
     file = forms.FileField(
         label="File",

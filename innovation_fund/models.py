@@ -23,9 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnca.models import StatusChangeBase
+from cnca.uploads import EXTENSIONS
 from members.models import MemberCity
-
-from .uploads import EXTENSIONS
 
 # How long a round shows as "awarded" after the awards are announced; then it is closed.
 AWARDED_PHASE = timedelta(days=90)
@@ -663,7 +662,7 @@ def attachment_storage_name(instance, filename):
 
 
 class Attachment(models.Model):
-    """A file attached to a proposal (checked by innovation_fund/uploads.py).
+    """A file attached to a proposal (checked by cnca/uploads.py).
 
     Stored under a random name outside the public media folders and served only
     by the permission-checked download view, as a download.

@@ -1,6 +1,6 @@
 """A resource's file: checked by its content with the portal's upload check.
 
-The check (innovation_fund/uploads.py, written for proposal attachments and the
+The check (cnca/uploads.py, written for proposal attachments and the
 same for any public upload) accepts PDF documents without scripts and PNG or
 JPEG images, which it re-encodes; the type found there names the stored file
 and is the type it is served with.
@@ -8,7 +8,7 @@ and is the type it is served with.
 
 from django.core.files.base import ContentFile
 
-from innovation_fund.uploads import EXTENSIONS, check_upload
+from cnca.uploads import EXTENSIONS, check_upload
 
 
 def validate_resource_file(file):

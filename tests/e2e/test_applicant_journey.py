@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from cnca.notifications.models import OutboundEmail
 from innovation_fund.models import Proposal
 from members.services import create_demo_accounts
-from tests.innovation_fund.files import pdf_bytes
+from tests.files import pdf_bytes
 
 from .a11y import assert_accessible
 from .helpers import arrived, sign_in

@@ -16,7 +16,7 @@ from innovation_fund.committee.demo import create_demo_proposals
 from innovation_fund.models import Assignment, Attachment, Criterion, Proposal
 from members.models import User
 from members.services import create_demo_accounts
-from tests.innovation_fund.files import pdf_bytes
+from tests.files import pdf_bytes
 
 from .a11y import assert_accessible
 from .helpers import arrived, visit

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnca.notifications.models import OutboundEmail
+from cnca.uploads import check_upload
 from innovation_fund import services
 from innovation_fund.models import Attachment, FundRound, Proposal, ProposalVersion, StatusChange
-from innovation_fund.uploads import check_upload
 from tests.factories import CityMembershipFactory, MemberCityFactory, StaffUserFactory, UserFactory
+from tests.files import image_bytes, pdf_bytes, pdf_upload, png_upload, upload
 from tests.pagetext import html_of
 
 from .factories import FundRoundFactory, ProposalFactory
-from .files import image_bytes, pdf_bytes, pdf_upload, png_upload, upload
 
 pytestmark = pytest.mark.django_db
 

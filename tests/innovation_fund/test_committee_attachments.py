@@ -9,11 +9,12 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from cnca.private_files import SANDBOX_CSP
+from cnca.uploads import check_upload
 from innovation_fund import services as fund_services
 from innovation_fund.committee import services
 from innovation_fund.models import Attachment
-from innovation_fund.uploads import check_upload
 from tests.factories import CityMembershipFactory, MemberCityFactory, StaffUserFactory
+from tests.files import image_bytes, pdf_bytes, upload
 from tests.innovation_fund.committee_factories import (
     AssignmentFactory,
     CommitteeMemberFactory,
@@ -21,8 +22,6 @@ from tests.innovation_fund.committee_factories import (
 )
 from tests.innovation_fund.factories import FundRoundFactory
 from tests.querycount import queries_of_get
-
-from .files import image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

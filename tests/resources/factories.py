@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
 
 from resources.models import Resource, SpendingComparison, SpendingFigure
-from tests.innovation_fund.files import image_bytes, pdf_bytes
+from tests.files import image_bytes, pdf_bytes
 
 PDF_BYTES = pdf_bytes()
 

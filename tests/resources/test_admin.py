@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from resources.models import Resource, SpendingFigure
 from tests.factories import StaffUserFactory
-from tests.innovation_fund.files import pdf_bytes
+from tests.files import pdf_bytes
 
 from .factories import (
     PDF_BYTES,

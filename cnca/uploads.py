@@ -1,7 +1,7 @@
 """Checking uploaded files by their content, never by their name.
 
-A proposal's attachments may be PDF documents or PNG and JPEG images, nothing
-else. :func:`check_upload` reads the bytes and decides:
+A proposal's attachments and the resources' files may be PDF documents or PNG
+and JPEG images, nothing else. :func:`check_upload` reads the bytes and decides:
 
 - PDF: it must start with ``%PDF-``, end with an ``%%EOF`` trailer, parse
   with pypdf into at least one page, not be encrypted (the committee could not

@@ -6,10 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from innovation_fund import uploads
-from innovation_fund.uploads import check_upload, clean_original_name
-
-from .files import image_bytes, pdf_bytes, pdf_upload, png_header_only, png_upload, upload
+from cnca import uploads
+from cnca.uploads import check_upload, clean_original_name
+from tests.files import image_bytes, pdf_bytes, pdf_upload, png_header_only, png_upload, upload
 
 
 def refusal(uploaded):
