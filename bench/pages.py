@@ -60,6 +60,7 @@ CITIES = 100
 
 
 def make_cities():
+    from cnca.fragments import forget_public_fragments
     from members.models import MemberCity, Region
 
     existing = MemberCity.objects.count()
@@ -74,6 +75,8 @@ def make_cities():
         )
         for n in range(CITIES - existing)
     )
+    # bulk_create sends no signal; parts kept from an earlier run must go too.
+    forget_public_fragments()
 
 
 def time_requests(client, url, count):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from members.models import MemberCity
-from members.worldmap import city_map
+from members.queries import CurrentMembers
 from news.queries import latest_news
 
 from .content import alliance_facts, innovation_fund_summary
@@ -24,25 +24,19 @@ logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
-    """The alliance's mission, its member cities and the latest news (two queries)."""
+    """The alliance's mission, its member cities and the latest news.
+
+    One query (the news) when the cities' part is cached, two when not.
+    """
 
     template_name = "cnca/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cities = list(
-            MemberCity.objects.current().only(
-                "name", "slug", "country", "founding_member", "latitude", "longitude"
-            )
-        )
         context.update(
             facts=alliance_facts(),
             fund_summary=innovation_fund_summary(),
-            cities=cities,
-            city_map=city_map(cities),
-            city_count=len(cities),
-            founding_count=sum(1 for city in cities if city.founding_member),
-            country_count=len({city.country.code for city in cities}),
+            members=CurrentMembers(),
             latest_news=latest_news(3),
         )
         return context

@@ -1,8 +1,11 @@
 """Reusable reads of member cities and the alliance's supporters."""
 
+from functools import cached_property
+
 from django.core.cache import cache
 
-from .models import Supporter
+from .models import MemberCity, Supporter
+from .worldmap import city_map
 
 SUPPORTERS_CACHE_KEY = "members:supporters-by-role"
 
@@ -31,3 +34,35 @@ def supporters_by_role():
 
 def forget_supporters():
     cache.delete(SUPPORTERS_CACHE_KEY)
+
+
+class CurrentMembers:
+    """The member cities as the home page sums them up: figures, map and list.
+
+    Nothing is read until a figure is asked for (one query then), so a page
+    whose part is cached (cnca/fragments.py) reads nothing.
+    """
+
+    @cached_property
+    def cities(self):
+        return list(
+            MemberCity.objects.current().only(
+                "name", "slug", "country", "founding_member", "latitude", "longitude"
+            )
+        )
+
+    @cached_property
+    def map(self):
+        return city_map(self.cities)
+
+    @property
+    def count(self):
+        return len(self.cities)
+
+    @property
+    def founding_count(self):
+        return sum(1 for city in self.cities if city.founding_member)
+
+    @property
+    def country_count(self):
+        return len({city.country.code for city in self.cities})

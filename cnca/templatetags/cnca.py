@@ -3,7 +3,10 @@
 import re
 
 from django import template
+from django.core.cache import cache
 from django.utils.safestring import mark_safe
+
+from cnca import fragments
 
 register = template.Library()
 
@@ -78,3 +81,41 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[1])
+
+
+class PublicFragmentNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        html = cache.get(self.key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(self.key, html)
+        return html
+
+
+@register.tag
+def public_fragment(parser, token):
+    """``{% public_fragment "name" %}...{% endpublic_fragment %}``: rendered once, then
+    read from the cache until public content changes (cnca/fragments.py).
+
+    Only for what is the same for every visitor: no form, no user, no time, nothing
+    from the request. What the part needs should be lazy in the view's context, so a
+    cached part costs no query.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            '{% public_fragment "name" %}...{% endpublic_fragment %}'
+        )
+    try:
+        key = fragments.cache_key(bits[1][1:-1])
+    except KeyError as error:
+        raise template.TemplateSyntaxError(str(error)) from None
+    nodelist = parser.parse(("endpublic_fragment",))
+    parser.delete_first_token()
+    return PublicFragmentNode(nodelist, key)

@@ -163,9 +163,9 @@ def test_home_shows_the_mission_and_the_member_cities(client, cities):
     assert MISSION_START in html
     assert alliance_facts()["tagline"] in html
     # Three current members, two of them founding, in three countries; the former one is left out.
-    assert response.context["city_count"] == 3
-    assert response.context["founding_count"] == 2
-    assert response.context["country_count"] == 3
+    members = response.context["members"]
+    assert (members.count, members.founding_count, members.country_count) == (3, 2, 3)
+    assert '3</span> <span class="stat-label">member cities' in html
     assert f'<a href="{reverse("members:city_detail", args=["portland"])}">Portland</a>' in html
     assert '<a href="/cities/helsinki/">Helsinki</a>' in html
     assert "Gone City" not in html
