@@ -52,7 +52,13 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        neighbours = MemberCity.objects.current().exclude(pk=city.pk).only(*MAP_FIELDS)
+        neighbours = (
+            MemberCity.objects.current()
+            .exclude(pk=city.pk)
+            .exclude(latitude=None)
+            .exclude(longitude=None)
+            .only(*MAP_FIELDS)
+        )
         context["city_map"] = city_map([*neighbours, city], focus=city)
         timeline = commitment_timeline(city, timezone.localdate().year)
         context["timeline"] = timeline

@@ -49,6 +49,9 @@ WORLD_VIEW = (0, _TOP, WIDTH, round(_BOTTOM - _TOP, 1))
 FOCUS_WIDTH = 260
 FOCUS_HEIGHT = 150
 
+# A marker's radius, in map units.
+MARKER_RADIUS = 7
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -65,6 +68,7 @@ class CityMap:
     view_box: tuple
     width: int = WIDTH
     height: int = HEIGHT
+    marker_radius: int = MARKER_RADIUS
 
     @property
     def view_box_attr(self):
@@ -81,28 +85,44 @@ def _focus_view(x, y):
     return (round(left, 1), round(top, 1), FOCUS_WIDTH, FOCUS_HEIGHT)
 
 
+def _shows(view, x, y):
+    left, top, width, height = view
+    reach = MARKER_RADIUS
+    return left - reach <= x <= left + width + reach and top - reach <= y <= top + height + reach
+
+
 def city_map(cities, focus=None):
     """A map of ``cities`` (those with coordinates), or of ``focus``'s region.
 
     ``focus`` is a city to centre on and mark as the current one; the other
-    cities in its window are shown too. Returns None when no city has a place
-    on the map, so a page can leave the map out.
+    cities in its window are shown too, and only those: a marker outside the
+    window would still be a link to tab to, with nothing to see. Returns None
+    when no city has a place on the map, so a page can leave the map out.
     """
-    markers = []
-    for city in cities:
-        if city.latitude is None or city.longitude is None:
-            continue
-        x, y = project(city.latitude, city.longitude)
-        is_focus = focus is not None and city.pk == focus.pk
-        markers.append(Marker(city.name, city.get_absolute_url(), x, y, current=is_focus))
+    placed = [
+        (city, *project(city.latitude, city.longitude))
+        for city in cities
+        if city.latitude is not None and city.longitude is not None
+    ]
+    view = WORLD_VIEW
     if focus is not None:
-        current = [marker for marker in markers if marker.current]
-        if not current:
+        here = next(((x, y) for city, x, y in placed if city.pk == focus.pk), None)
+        if here is None:
             return None
-        view = _focus_view(current[0].x, current[0].y)
+        view = _focus_view(*here)
+        placed = [place for place in placed if _shows(view, place[1], place[2])]
         # The current city last, so it is drawn on top of its neighbours.
-        markers.sort(key=lambda marker: marker.current)
-        return CityMap(markers=markers, view_box=view)
-    if not markers:
+        placed.sort(key=lambda place: place[0].pk == focus.pk)
+    if not placed:
         return None
-    return CityMap(markers=markers, view_box=WORLD_VIEW)
+    markers = [
+        Marker(
+            city.name,
+            city.get_absolute_url(),
+            x,
+            y,
+            current=focus is not None and city.pk == focus.pk,
+        )
+        for city, x, y in placed
+    ]
+    return CityMap(markers=markers, view_box=view)

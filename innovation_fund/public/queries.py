@@ -216,14 +216,20 @@ def published_totals():
 
 
 def awards_for_city(city):
-    """The awards ``city`` led and those it partnered on, with their totals (6 queries)."""
-    led = list(public_awards().filter(lead_city=city).order_by("-round__year", "title"))
-    partnered = list(
-        public_awards()
-        .filter(partner_cities=city)
-        .exclude(lead_city=city)
+    """The awards ``city`` led and those it partnered on, with their totals (one query).
+
+    Only what a city page shows of them: title, address, amount, round, lead city.
+    """
+    partnered_ids = Award.partner_cities.through.objects.filter(membercity=city).values("award")
+    awards = (
+        Award.objects.filter(Q(lead_city=city) | Q(pk__in=partnered_ids))
+        .select_related("round", "lead_city")
+        .only("title", "slug", "amount_usd", "round__name", "lead_city__name", "lead_city__slug")
         .order_by("-round__year", "title")
     )
+    led, partnered = [], []
+    for award in awards:
+        (led if award.lead_city_id == city.pk else partnered).append(award)
     return {
         "led": led,
         "partnered": partnered,

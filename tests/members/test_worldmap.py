@@ -73,6 +73,22 @@ def test_a_city_map_centres_on_the_city_and_marks_it():
     assert [(m.name, m.current) for m in focus.markers] == [("Berlin", False), ("Oslo", True)]
 
 
+def test_a_city_map_leaves_out_the_cities_outside_its_window():
+    oslo = MemberCity(pk=1, name="Oslo", slug="oslo", latitude=59.9, longitude=10.75)
+    berlin = MemberCity(pk=2, name="Berlin", slug="berlin", latitude=52.52, longitude=13.4)
+    sydney = MemberCity(pk=3, name="Sydney", slug="sydney", latitude=-33.87, longitude=151.2)
+
+    focus = city_map([sydney, oslo, berlin], focus=oslo)
+
+    # A marker out of sight would still be a link to tab to.
+    assert [m.name for m in focus.markers] == ["Berlin", "Oslo"]
+    assert [m.name for m in city_map([sydney, oslo, berlin]).markers] == [
+        "Sydney",
+        "Oslo",
+        "Berlin",
+    ]
+
+
 # --- The pages --------------------------------------------------------------------
 
 
@@ -147,8 +163,9 @@ def test_city_page_shows_its_place_on_the_map(client, content):
     response = client.get(reverse("members:city_detail", kwargs={"slug": "copenhagen"}))
 
     assert 'href="/cities/copenhagen/" aria-label="Copenhagen" aria-current="page"' in response.text
-    # Its neighbours are there too, as links.
+    # Its neighbours are there too, as links; cities the window does not show are not.
     assert ("Oslo", "/cities/oslo/") in markers(response)
+    assert "Portland" not in dict(markers(response))
     assert 'class="map-label"' in response.text
 
 
