@@ -2,6 +2,8 @@
 
 import django_filters
 
+from cnca.widgets import Select
+
 from .models import NewsItem
 from .queries import news_years, tags_in_use
 
@@ -16,10 +18,18 @@ def _year_choices():
 
 class NewsFilter(django_filters.FilterSet):
     tag = django_filters.ChoiceFilter(
-        label="Topic", choices=_tag_choices, empty_label="Any topic", field_name="tags__slug"
+        label="Topic",
+        choices=_tag_choices,
+        empty_label="Any topic",
+        field_name="tags__slug",
+        widget=Select,
     )
     year = django_filters.ChoiceFilter(
-        label="Year", choices=_year_choices, empty_label="Any year", method="filter_year"
+        label="Year",
+        choices=_year_choices,
+        empty_label="Any year",
+        method="filter_year",
+        widget=Select,
     )
 
     class Meta:
