@@ -20,7 +20,10 @@ class CityListView(FilterView):
     """Member cities, filtered and sorted by query string so any view can be linked."""
 
     filterset_class = CityFilter
-    queryset = MemberCity.objects.current()
+    # What a card shows.
+    queryset = MemberCity.objects.current().only(
+        "name", "slug", "country", "founding_member", "target", "target_year"
+    )
     template_name = "members/city_list.html"
     context_object_name = "cities"
     paginate_by = 48
@@ -32,11 +35,19 @@ class CityListView(FilterView):
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )
-        # Every matching city, not only this page's (one query).
+        # Every matching city with a place, not only this page's (one query).
         filterset = context["filter"]
         valid = not filterset.is_bound or filterset.is_valid()
-        matching = filterset.qs.only(*MAP_FIELDS) if valid else []
+        matching = (
+            filterset.qs.exclude(latitude=None).exclude(longitude=None).only(*MAP_FIELDS)
+            if valid
+            else []
+        )
         context["city_map"] = city_map(matching)
+        # A name per country, not a translation lookup per card.
+        names = dict(filterset.choices["country"])
+        for city in context["cities"]:
+            city.country_name = names.get(city.country.code) or city.country.name
         context["this_year"] = timezone.localdate().year
         context["page_has_errors"] = bool(filterset.form.errors)
         return context
