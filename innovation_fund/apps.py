@@ -9,3 +9,4 @@ class InnovationFundConfig(AppConfig):
         # The committee's Celery tasks and signal handlers live in its subpackage,
         # which autodiscovery (innovation_fund.tasks only) would not find.
         from .committee import signals, tasks  # noqa: F401
+        from .public import signals as public_signals  # noqa: F401

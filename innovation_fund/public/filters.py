@@ -4,21 +4,33 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from cnca.fragments import cached_value
+from cnca.widgets import Select
 from members.models import MemberCity
 
 from ..models import Award, FundRound, Theme
 
 
-def _rounds_with_awards(request):
-    return FundRound.objects.filter(awards__isnull=False).distinct().order_by("-year", "-pk")
+def _choices():
+    rounds = FundRound.objects.filter(awards__isnull=False).distinct().order_by("-year", "-pk")
+    with_awards = {
+        "lead_city": MemberCity.objects.filter(awards_led__isnull=False),
+        "partner_city": MemberCity.objects.filter(awards_partnered__isnull=False),
+    }
+    choices = {
+        "round": [(fund_round.slug, str(fund_round)) for fund_round in rounds],
+        "theme": list(Theme.objects.values_list("slug", "name")),
+    }
+    for name, cities in with_awards.items():
+        choices[name] = list(cities.distinct().order_by("name").values_list("slug", "name"))
+    return choices
 
 
-def _lead_cities(request):
-    return MemberCity.objects.filter(awards_led__isnull=False).distinct().order_by("name")
-
-
-def _partner_cities(request):
-    return MemberCity.objects.filter(awards_partnered__isnull=False).distinct().order_by("name")
+def filter_choices():
+    """The rounds and member cities that have awards, and the themes: (slug, label)
+    pairs for the filters (four queries, then none until the content changes:
+    cnca/fragments.py)."""
+    return cached_value("award-filter-choices", _choices)
 
 
 class AwardFilterForm(forms.Form):
@@ -62,29 +74,26 @@ class AwardFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text="Words from the title or summary, or a city or partner's name.",
     )
-    round = django_filters.ModelChoiceFilter(
-        queryset=_rounds_with_awards,
-        to_field_name="slug",
-        empty_label="Any round",
+    # Their choices are read in __init__, by slug, from what has awards.
+    round = django_filters.ChoiceFilter(
+        field_name="round__slug", choices=list, empty_label="Any round", widget=Select
     )
-    lead_city = django_filters.ModelChoiceFilter(
+    lead_city = django_filters.ChoiceFilter(
         label="Lead city",
-        queryset=_lead_cities,
-        to_field_name="slug",
+        field_name="lead_city__slug",
+        choices=list,
         empty_label="Any lead city",
+        widget=Select,
     )
-    partner_city = django_filters.ModelChoiceFilter(
+    partner_city = django_filters.ChoiceFilter(
         label="Partner city",
-        field_name="partner_cities",
-        queryset=_partner_cities,
-        to_field_name="slug",
+        field_name="partner_cities__slug",
+        choices=list,
         empty_label="Any partner city",
+        widget=Select,
     )
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        empty_label="Any theme",
+    theme = django_filters.ChoiceFilter(
+        field_name="themes__slug", choices=list, empty_label="Any theme", widget=Select
     )
     amount_min = django_filters.NumberFilter(
         label="Amount from (US$)",
@@ -114,12 +123,19 @@ class AwardFilter(django_filters.FilterSet):
             ("-title", "Title (Z to A)"),
         ],
         empty_label=None,
+        widget=Select,
     )
 
     class Meta:
         model = Award
         fields = []
         form = AwardFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once for the form's validation and its rendering.
+        for name, choices in filter_choices().items():
+            self.filters[name].extra["choices"] = choices
 
     def filter_text(self, queryset, name, value):
         words = value.split()[:10]

@@ -28,6 +28,27 @@ def public_awards():
     )
 
 
+def award_rows():
+    """Awards as a table shows them: title, amount, round, lead city, partners
+    (two queries); the themes and summaries stay in the database."""
+    return (
+        Award.objects.select_related("round", "lead_city")
+        .only(
+            "title",
+            "slug",
+            "amount_usd",
+            "other_partners",
+            "round__name",
+            "round__slug",
+            "lead_city__name",
+            "lead_city__slug",
+        )
+        .prefetch_related(
+            Prefetch("partner_cities", queryset=MemberCity.objects.only("name", "slug"))
+        )
+    )
+
+
 def public_award(slug):
     """One award for its page, with its links (raises Award.DoesNotExist)."""
     return public_awards().prefetch_related("outcome_links").get(slug=slug)
@@ -38,23 +59,25 @@ def public_rounds():
     return FundRound.objects.all()
 
 
-def current_round(now=None):
+def current_round(now=None, rounds=None):
     """The round taking letters of intent now, else the next one to open, else None.
 
     Historical rounds never are; a demonstration round is only when no real
-    round is open or coming.
+    round is open or coming. ``rounds``: every round, when the caller has read
+    them already (no query then; one otherwise).
     """
     now = now or timezone.now()
-    live = FundRound.objects.filter(is_historical=False).exclude(loi_deadline=None)
+    if rounds is None:
+        rounds = FundRound.objects.filter(is_historical=False).exclude(loi_deadline=None)
+    live = [r for r in rounds if not r.is_historical and r.loi_deadline and r.call_opens_at]
     for demo in (False, True):
-        rounds = live.filter(is_demo=demo)
-        open_now = rounds.filter(call_opens_at__lte=now, loi_deadline__gt=now).order_by(
-            "loi_deadline"
-        )
-        upcoming = rounds.filter(call_opens_at__gt=now).order_by("call_opens_at")
-        found = open_now.first() or upcoming.first()
-        if found is not None:
-            return found
+        candidates = [r for r in live if r.is_demo == demo]
+        open_now = [r for r in candidates if r.call_opens_at <= now < r.loi_deadline]
+        if open_now:
+            return min(open_now, key=lambda r: (r.loi_deadline, r.pk))
+        upcoming = [r for r in candidates if r.call_opens_at > now]
+        if upcoming:
+            return min(upcoming, key=lambda r: (r.call_opens_at, r.pk))
     return None
 
 

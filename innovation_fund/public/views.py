@@ -1,5 +1,7 @@
 """The fund's public pages. Thin: the reads are in ``queries.py``."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,37 +19,63 @@ from .money import usd
 from .opendata import FIELDS, csv_rows, json_chunks
 
 
+class FundFigures:
+    """The fund's totals and charts: read on first use (five queries), so a page
+    whose figures are cached (cnca/fragments.py) reads nothing."""
+
+    @cached_property
+    def by_round(self):
+        return queries.totals_by_round()
+
+    @cached_property
+    def by_theme(self):
+        return [entry for entry in queries.totals_by_theme() if entry.projects]
+
+    @cached_property
+    def totals(self):
+        return queries.fund_totals(self.by_round)
+
+    @cached_property
+    def published_totals(self):
+        return queries.published_totals()
+
+    @cached_property
+    def round_chart(self):
+        return bar_chart(
+            "Funding by round (US$)",
+            [(str(e.round), e.published_total, usd(e.published_total)) for e in self.by_round],
+        )
+
+    @cached_property
+    def theme_chart(self):
+        return bar_chart(
+            "Published award amounts by theme (US$)",
+            # A theme whose awards' amounts were all unpublished has no sum, not US$0.
+            [
+                (e.theme.name, e.amount_usd, usd(e.amount_usd) if e.amount_usd else "")
+                for e in self.by_theme
+            ],
+        )
+
+
 class FundIndexView(TemplateView):
-    """What the fund is, the current round, the all-time totals and the rounds."""
+    """What the fund is, the current round, the all-time totals and the rounds.
+
+    One query (the rounds, the current one among them) when the figures are cached.
+    """
 
     template_name = "innovation_fund/public/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        by_round = queries.totals_by_round()
-        by_theme = [entry for entry in queries.totals_by_theme() if entry.projects]
-        current = queries.current_round(now)
+        rounds = list(queries.public_rounds())
+        current = queries.current_round(now, rounds)
         context.update(
             current_round=current,
             next_deadline=current.next_deadline_at(now) if current else None,
-            totals=queries.fund_totals(by_round),
-            published_totals=queries.published_totals(),
-            rounds=queries.public_rounds(),
-            by_round=by_round,
-            by_theme=by_theme,
-            round_chart=bar_chart(
-                "Funding by round (US$)",
-                [(str(e.round), e.published_total, usd(e.published_total)) for e in by_round],
-            ),
-            theme_chart=bar_chart(
-                "Published award amounts by theme (US$)",
-                # A theme whose awards' amounts were all unpublished has no sum, not US$0.
-                [
-                    (e.theme.name, e.amount_usd, usd(e.amount_usd) if e.amount_usd else "")
-                    for e in by_theme
-                ],
-            ),
+            rounds=rounds,
+            figures=FundFigures(),
             now=now,
         )
         return context
@@ -63,7 +91,7 @@ class RoundDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fund_round = self.object
-        awards = list(queries.public_awards().filter(round=fund_round).order_by("title"))
+        awards = list(queries.award_rows().filter(round=fund_round).order_by("title"))
         context.update(
             awards=awards,
             total=queries.round_total(fund_round, awards),
@@ -84,7 +112,7 @@ class AwardListView(FilterView):
     strict = True
 
     def get_queryset(self):
-        return queries.public_awards()
+        return queries.award_rows()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,8 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from innovation_fund.models import Proposal
+from innovation_fund.models import FundRound, Proposal, Theme
 from innovation_fund.public.models import PublishedTotal
+from innovation_fund.public.queries import current_round
 from tests.factories import MemberCityFactory
 from tests.innovation_fund.factories import FundRoundFactory, ProposalFactory
 from tests.pagetext import text_of
@@ -109,6 +110,48 @@ def test_fund_page_says_at_least_when_a_rounds_total_is_unknown(client, record):
     text = text_of(client.get(reverse("innovation_fund:index")))
 
     assert "Awarded, at least US$419,200" in text
+
+
+def test_fund_figures_follow_the_awards_at_once(client, record, cities):
+    url = reverse("innovation_fund:index")
+    assert "<dt>Projects</dt><dd>4</dd>" in client.get(url).text  # now cached
+
+    award = AwardFactory(round=record["round3"], lead_city=cities["Oslo"], amount_usd=5)
+    assert "<dt>Projects</dt><dd>5</dd>" in client.get(url).text
+    award.themes.add(*Theme.objects.filter(slug="energy"))
+    assert '<th scope="row">Energy</th>' in client.get(url).text
+    PublishedTotal.objects.create(
+        label="2015 to 2030", invested_usd=1, projects=99, source_title="A later report"
+    )
+    assert "A later report" in client.get(url).text
+    award.delete()
+    assert "<dt>Projects</dt><dd>4</dd>" in client.get(url).text
+
+
+def test_the_current_round_is_a_real_one_before_a_demonstration(db):
+    now = datetime(2027, 1, 10, 12, tzinfo=UTC)
+
+    def make(slug, opens, deadline, demo=False, historical=False):
+        return FundRoundFactory(
+            slug=slug,
+            is_demo=demo,
+            is_historical=historical,
+            call_opens_at=datetime(2027, *opens, tzinfo=UTC),
+            loi_deadline=datetime(2027, *deadline, tzinfo=UTC),
+        )
+
+    make("old", (1, 1), (2, 1), historical=True)
+    demo = make("demo", (1, 1), (2, 1), demo=True)
+    assert current_round(now) == demo
+    later = make("later", (5, 1), (6, 1))
+    assert current_round(now) == later  # a real round to come beats an open demonstration
+    sooner = make("sooner", (3, 1), (4, 1))
+    assert current_round(now) == sooner
+    closing_first = make("closing-first", (1, 2), (1, 20))
+    make("closing-later", (1, 3), (1, 25))
+    assert current_round(now) == closing_first
+    rounds = list(FundRound.objects.all())
+    assert current_round(now, rounds) == closing_first
 
 
 def test_fund_page_shows_the_open_round_with_its_deadline_in_its_zone(client, db):
@@ -248,6 +291,24 @@ def test_award_filters(client, record, query, expected):
     assert set(titles(response)) == expected
 
 
+def test_award_filter_choices_follow_the_awards_at_once(client, record, cities):
+    def choices(name):
+        form = client.get(reverse("innovation_fund:award_list")).context["filter"].form
+        return [slug for slug, _ in form.fields[name].choices if slug]
+
+    assert choices("lead_city") == ["london", "portland", "seattle"]  # now cached
+    award = AwardFactory(round=record["round3"], lead_city=cities["Oslo"])
+    assert choices("lead_city") == ["london", "oslo", "portland", "seattle"]
+    award.partner_cities.add(cities["London"])
+    assert choices("partner_city") == ["boulder", "london", "portland"]
+    record["round3"].name = "Round Three"
+    record["round3"].save()
+    form = client.get(reverse("innovation_fund:award_list")).context["filter"].form
+    assert ("round-3", "Round Three") in form.fields["round"].choices
+    award.delete()
+    assert choices("lead_city") == ["london", "portland", "seattle"]
+
+
 def test_award_list_shows_the_count_and_total_of_the_filtered_set(client, record):
     text = text_of(client.get(reverse("innovation_fund:award_list"), {"round": "round-2"}))
 
@@ -360,18 +421,21 @@ def test_city_without_awards_shows_no_award_section(client, record, cities):
 
 
 @pytest.mark.parametrize(
-    "url_of",
+    ("url_of", "expected"),
     [
-        lambda ctx: reverse("innovation_fund:award_list"),
-        lambda ctx: reverse("innovation_fund:award_list") + "?theme=energy&sort=-amount",
-        lambda ctx: ctx["award"].get_absolute_url(),
-        lambda ctx: ctx["city"].get_absolute_url(),
-        lambda ctx: ctx["round"].get_absolute_url(),
-        lambda ctx: reverse("innovation_fund:index"),
+        # The count, the total, the page, its partners (the filters' choices are cached).
+        (lambda ctx: reverse("innovation_fund:award_list"), 4),
+        (lambda ctx: reverse("innovation_fund:award_list") + "?theme=energy&sort=-amount", 4),
+        (lambda ctx: ctx["award"].get_absolute_url(), 4),
+        (lambda ctx: ctx["city"].get_absolute_url(), 4),
+        # The round, its awards, their partners, its finalists.
+        (lambda ctx: ctx["round"].get_absolute_url(), 4),
+        # The rounds (the figures are cached).
+        (lambda ctx: reverse("innovation_fund:index"), 1),
     ],
     ids=["list", "list-filtered", "award", "city", "round", "index"],
 )
-def test_page_queries_do_not_grow_with_the_awards(client, cities, url_of):
+def test_page_queries_do_not_grow_with_the_awards(client, cities, url_of, expected):
     fund_round = FundRoundFactory(slug="round-q")
     city, partner = cities["Oslo"], cities["Boulder"]
     ctx = {"round": fund_round, "city": city}
@@ -383,7 +447,7 @@ def test_page_queries_do_not_grow_with_the_awards(client, cities, url_of):
     bulk_awards(990, fund_round=FundRoundFactory(slug="round-q2"), lead_city=city, partner=partner)
     large = queries_of_get(client, url_of(ctx))
 
-    assert small == large
+    assert small == large == expected
 
 
 def test_round_page_queries_do_not_grow_with_its_awards(client, cities):
