@@ -27,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, TextField, Value, When, Window
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.module_loading import autodiscover_modules
@@ -246,6 +246,16 @@ class SearchProvider:
     def search(self, query):
         """Matches for ``query``, best first (a lazy queryset: slice it)."""
         return match(self.queryset(), query, self.fields, self.snippet_fields)
+
+    def best(self, query, limit):
+        """How many match ``query``, and the ``limit`` best as hits (one query).
+
+        The count comes with each row (a window over every match), so a section costs
+        one query, planned once, not a count and then its rows; PostgreSQL still writes
+        snippets for the returned rows only.
+        """
+        rows = list(self.search(query).annotate(search_total=Window(Count("*")))[:limit])
+        return (rows[0].search_total if rows else 0), self.hits(rows, query)
 
     def hits(self, objects, query):
         return [self.hit(obj, snippet_html(obj.search_snippet, query)) for obj in objects]

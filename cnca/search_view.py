@@ -1,7 +1,7 @@
 """The site search page: ``/search/?q=`` across every registered provider.
 
 With no ``section`` the page shows each section's best few hits and its count
-(two queries a section); ``?section=news`` pages through one section alone.
+(one query a section); ``?section=news`` pages through one section alone (two).
 Whatever is typed, the answer is a page: an empty query asks for words, a long
 one is shortened and says so, and odd characters are only searched for.
 """
@@ -38,9 +38,7 @@ class SearchView(TemplateView):
         else:
             results = []
             for provider in sections.values():
-                matches = provider.search(query.text)
-                total = matches.count()
-                hits = provider.hits(matches[:OVERVIEW_HITS], query.text) if total else []
+                total, hits = provider.best(query.text, OVERVIEW_HITS)
                 results.append({"provider": provider, "total": total, "hits": hits})
             context.update(results=results, total=sum(r["total"] for r in results))
         return context
