@@ -647,7 +647,9 @@ class AwardLink(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["award", "position", "pk"]
+        # By the column: "award" would sort by the award's own ordering, joining
+        # the award and its round to order one award's links.
+        ordering = ["award_id", "position", "pk"]
 
     def __str__(self):
         return self.label
