@@ -25,6 +25,8 @@ NAMES = {
     "site-footer": "the footer of every page: links, staff, partners, funders (base.html)",
     "home-cities": "the home page's member cities: figures, map and list (cnca/home.html)",
     "fund-figures": "the fund's totals and charts (innovation_fund/public/index.html)",
+    "infographic": "the spending infographic's chart, table and comparisons "
+    "(resources/_infographic.html)",
     "city-filter-choices": "the countries and target years of the city list's filters",
     "award-filter-choices": "the rounds, cities and themes of the award list's filters",
 }

@@ -11,11 +11,17 @@ def public_resources():
 
 
 def resource_index():
-    """Main resources with their public companions: two queries whatever the count."""
+    """Main resources with their public companions: two queries whatever the count.
+
+    Only what the list shows: the bodies (the framework's is long) stay in the database.
+    """
+    cards = ("kind", "title", "slug", "summary", "published_on", "date_precision")
+    companions = public_resources().only("title", "slug", "companion_of")
     return (
         public_resources()
         .filter(companion_of__isnull=True)
-        .prefetch_related(Prefetch("companions", queryset=public_resources()))
+        .only(*cards)
+        .prefetch_related(Prefetch("companions", queryset=companions))
     )
 
 

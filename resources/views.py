@@ -1,5 +1,7 @@
 """The public resources pages: the list, a page per resource, its download."""
 
+from functools import cached_property
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -23,6 +25,27 @@ class ResourceListView(ListView):
         return queries.resource_index()
 
 
+class Infographic:
+    """The infographic's chart, headline figure and comparisons: read on first use (two
+    queries), so a page whose infographic is cached (cnca/fragments.py) reads nothing."""
+
+    @cached_property
+    def figures(self):
+        return queries.spending_figures()
+
+    @cached_property
+    def chart(self):
+        return bar_chart(self.figures)
+
+    @cached_property
+    def headline(self):
+        return queries.headline_figure(self.figures)
+
+    @cached_property
+    def comparisons(self):
+        return comparisons_for(self.headline, queries.spending_comparisons())
+
+
 class ResourceDetailView(DetailView):
     template_name = "resources/resource_detail.html"
     context_object_name = "resource"
@@ -33,13 +56,7 @@ class ResourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.object.kind == Resource.Kind.INFOGRAPHIC:
-            figures = queries.spending_figures()
-            headline = queries.headline_figure(figures)
-            context.update(
-                chart=bar_chart(figures),
-                headline=headline,
-                comparisons=comparisons_for(headline, queries.spending_comparisons()),
-            )
+            context["infographic"] = Infographic()
         return context
 
 
