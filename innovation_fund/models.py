@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from cnca.links import slug_url
 from cnca.models import StatusChangeBase
 from cnca.uploads import EXTENSIONS
 from members.models import MemberCity
@@ -194,7 +194,7 @@ class FundRound(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("innovation_fund:round_detail", kwargs={"slug": self.slug})
+        return slug_url("innovation_fund:round_detail", self.slug)
 
     @property
     def phase_label(self):
@@ -635,7 +635,7 @@ class Award(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("innovation_fund:award_detail", kwargs={"slug": self.slug})
+        return slug_url("innovation_fund:award_detail", self.slug)
 
 
 class AwardLink(models.Model):

@@ -7,9 +7,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+
+from cnca.links import slug_url
 
 
 class UserManager(BaseUserManager):
@@ -154,7 +155,7 @@ class MemberCity(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("members:city_detail", kwargs={"slug": self.slug})
+        return slug_url("members:city_detail", self.slug)
 
 
 class CityMembership(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
+from cnca.links import slug_url
 from cnca.richtext import markdown_to_html
 
 from .files import checked_content, extension_of, validate_resource_file
@@ -121,7 +122,7 @@ class Resource(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("resources:detail", kwargs={"slug": self.slug})
+        return slug_url("resources:detail", self.slug)
 
     def get_download_url(self):
         return reverse("resources:download", kwargs={"slug": self.slug})
