@@ -106,7 +106,7 @@ def _postgres_match(queryset, query, fields, snippet_fields):
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
     vector = weighted_vector(fields)
     return (
-        queryset.annotate(search_vector=vector)
+        queryset.alias(search_vector=vector)
         .filter(search_vector=search_query)
         .annotate(
             search_rank=SearchRank(vector, search_query),
