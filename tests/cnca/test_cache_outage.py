@@ -139,3 +139,21 @@ def test_without_redis_an_edit_in_another_process_shows_within_a_minute(settings
         assert supporters_by_role()["funder"][0]["name"] == "Kresge Foundation"  # still cached
         clock.shift(31)
         assert supporters_by_role()["funder"][0]["name"] == "The Kresge Foundation"
+
+
+@pytest.mark.services
+def test_one_redis_client_serves_every_call(settings):
+    # Django would build a redis-py client (and its table of reply handlers) per call.
+    from cnca.cache import DegradingRedisCache
+
+    live = DegradingRedisCache(settings.CACHE_URL, {"OPTIONS": {}})
+    made = []
+    real = live._cache._client
+    live._cache._client = lambda **kwargs: made.append(1) or real(**kwargs)
+
+    live.set("client-reuse", "1", timeout=5)
+    for _ in range(3):
+        assert live.get("client-reuse") == "1"
+    live.delete("client-reuse")
+
+    assert len(made) == 1
