@@ -27,6 +27,7 @@ NAMES = {
     "fund-figures": "the fund's totals and charts (innovation_fund/public/index.html)",
     "infographic": "the spending infographic's chart, table and comparisons "
     "(resources/_infographic.html)",
+    "placed-members": "the current members with a place on the map (members/queries.py)",
     "city-filter-choices": "the countries and target years of the city list's filters",
     "award-filter-choices": "the rounds, cities and themes of the award list's filters",
 }

@@ -4,6 +4,8 @@ from functools import cached_property
 
 from django.core.cache import cache
 
+from cnca.fragments import cached_value
+
 from .models import MemberCity, Supporter
 from .worldmap import city_map
 
@@ -66,3 +68,17 @@ class CurrentMembers:
     @property
     def country_count(self):
         return len({city.country.code for city in self.cities})
+
+
+def _placed_members():
+    current = MemberCity.objects.current().exclude(latitude=None).exclude(longitude=None)
+    return list(current.order_by("name").values_list("pk", "name", "slug", "latitude", "longitude"))
+
+
+def placed_members():
+    """The current members with a place on the map, by name, as much of each as a map
+    needs (one query, then none until a city changes: cnca/fragments.py)."""
+    return [
+        MemberCity(pk=pk, name=name, slug=slug, latitude=latitude, longitude=longitude)
+        for pk, name, slug, latitude, longitude in cached_value("placed-members", _placed_members)
+    ]

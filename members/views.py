@@ -9,6 +9,7 @@ from news.queries import news_for_city
 
 from .filters import CityFilter
 from .models import MemberCity
+from .queries import placed_members
 from .timeline import commitment_timeline, is_fully_dated
 from .worldmap import city_map
 
@@ -35,14 +36,17 @@ class CityListView(FilterView):
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )
-        # Every matching city with a place, not only this page's (one query).
+        # Every matching city with a place, not only this page's: every member's,
+        # cached, when nothing narrows or reorders them; else one query.
         filterset = context["filter"]
         valid = not filterset.is_bound or filterset.is_valid()
-        matching = (
-            filterset.qs.exclude(latitude=None).exclude(longitude=None).only(*MAP_FIELDS)
-            if valid
-            else []
-        )
+        if not valid:
+            matching = []
+        elif not context["filtered"] and not self.request.GET.get("sort"):
+            matching = placed_members()
+        else:
+            matching = filterset.qs.exclude(latitude=None).exclude(longitude=None)
+            matching = matching.only(*MAP_FIELDS)
         context["city_map"] = city_map(matching)
         # A name per country, not a translation lookup per card.
         names = dict(filterset.choices["country"])
@@ -63,13 +67,7 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        neighbours = (
-            MemberCity.objects.current()
-            .exclude(pk=city.pk)
-            .exclude(latitude=None)
-            .exclude(longitude=None)
-            .only(*MAP_FIELDS)
-        )
+        neighbours = [member for member in placed_members() if member.pk != city.pk]
         context["city_map"] = city_map([*neighbours, city], focus=city)
         timeline = commitment_timeline(city, timezone.localdate().year)
         context["timeline"] = timeline

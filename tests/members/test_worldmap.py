@@ -170,6 +170,25 @@ def test_city_page_shows_its_place_on_the_map(client, content):
 
 
 @pytest.mark.django_db
+def test_a_moved_or_new_city_shows_on_the_maps_at_once(client, content):
+    copenhagen = reverse("members:city_detail", kwargs={"slug": "copenhagen"})
+    assert "Malmo" not in dict(markers(client.get(copenhagen)))  # the places are cached now
+    assert len(markers(client.get(reverse("members:city_list")))) == 21
+
+    MemberCity.objects.create(
+        name="Malmo", slug="malmo", country="SE", region="europe", latitude=55.6, longitude=13
+    )
+    oslo = MemberCity.objects.get(slug="oslo")
+    oslo.latitude, oslo.longitude = -33.9, 151.2  # moved to Sydney
+    oslo.save()
+
+    near_copenhagen = dict(markers(client.get(copenhagen)))
+    assert "Malmo" in near_copenhagen
+    assert "Oslo" not in near_copenhagen
+    assert len(markers(client.get(reverse("members:city_list")))) == 22
+
+
+@pytest.mark.django_db
 def test_map_markup_keeps_to_the_csp(client, content):
     """No inline style and no script: the site's CSP allows neither."""
     html = client.get(reverse("cnca:home")).text
