@@ -76,7 +76,11 @@ class AwardFilter(django_filters.FilterSet):
     )
     # Their choices are read in __init__, by slug, from what has awards.
     round = django_filters.ChoiceFilter(
-        field_name="round__slug", choices=list, empty_label="Any round", widget=Select
+        label="Round",
+        field_name="round__slug",
+        choices=list,
+        empty_label="Any round",
+        widget=Select,
     )
     lead_city = django_filters.ChoiceFilter(
         label="Lead city",
@@ -93,7 +97,11 @@ class AwardFilter(django_filters.FilterSet):
         widget=Select,
     )
     theme = django_filters.ChoiceFilter(
-        field_name="themes__slug", choices=list, empty_label="Any theme", widget=Select
+        label="Themes",
+        field_name="themes__slug",
+        choices=list,
+        empty_label="Any theme",
+        widget=Select,
     )
     amount_min = django_filters.NumberFilter(
         label="Amount from (US$)",

@@ -291,6 +291,18 @@ def test_award_filters(client, record, query, expected):
     assert set(titles(response)) == expected
 
 
+def test_award_filters_are_labelled(client, record):
+    html = client.get(reverse("innovation_fund:award_list")).text
+
+    for field, label in [
+        ("round", "Round"),
+        ("lead_city", "Lead city"),
+        ("partner_city", "Partner city"),
+        ("theme", "Themes"),
+    ]:
+        assert f'<label for="id_{field}">{label}</label>' in html
+
+
 def test_award_filter_choices_follow_the_awards_at_once(client, record, cities):
     def choices(name):
         form = client.get(reverse("innovation_fund:award_list")).context["filter"].form
