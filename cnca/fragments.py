@@ -11,10 +11,15 @@ its many-to-many links change (each app lists its models with :func:`forget_on_c
 Such edits are rare (staff in the admin, the content loader), so one rule for all is
 worth more than tracking which page shows what. Writes that send no signal
 (``QuerySet.update``, ``bulk_create``) call :func:`forget_public_fragments` themselves;
-the cache's timeout bounds what a missed one costs. With the cache down every page
-renders everything from the database (cnca/cache.py); this module imports no app.
+the cache's timeout bounds what a missed one costs. A release starts afresh: the keys
+carry the static manifest's hash, and ``load_cnca_content`` (run on each release)
+forgets every part. With the cache down every page renders everything from the
+database (cnca/cache.py); this module imports no app.
 """
 
+import functools
+
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -36,7 +41,15 @@ NAMES = {
 def cache_key(name):
     if name not in NAMES:
         raise KeyError(f"{name!r} is not a public fragment: add it to cnca.fragments.NAMES.")
-    return f"public-fragment:{name}"
+    return f"public-fragment:{_release()}:{name}"
+
+
+@functools.cache
+def _release():
+    # Rendered parts name static files by their hashed names (production): a
+    # release with other static files must not serve parts that point at the
+    # previous release's. The manifest's hash changes with any static file.
+    return getattr(staticfiles_storage, "manifest_hash", None) or "-"
 
 
 def cached_value(name, compute):

@@ -2,14 +2,18 @@
 no query, and forgotten the moment the content behind them changes."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.template import Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cnca import fragments
 from cnca.fragments import NAMES, cache_key, cached_value, forget_public_fragments
 from members.models import Supporter
 from tests.factories import MemberCityFactory, SupporterFactory
@@ -120,3 +124,29 @@ def test_a_name_not_listed_is_refused():
         Template('{% load cnca %}{% public_fragment "sidebar" %}x{% endpublic_fragment %}')
     with pytest.raises(KeyError):
         cached_value("sidebar", list)
+
+
+def test_a_release_starts_afresh(monkeypatch):
+    # Rendered parts name static files by their hashed names: another release's
+    # manifest gives other keys.
+    before = cache_key("home-cities")
+    fragments._release.cache_clear()
+    monkeypatch.setattr(staticfiles_storage, "manifest_hash", "b1d5e7", raising=False)
+    try:
+        assert cache_key("home-cities") != before
+        assert "b1d5e7" in cache_key("home-cities")
+    finally:
+        monkeypatch.undo()
+        fragments._release.cache_clear()
+    assert cache_key("home-cities") == before
+
+
+def test_loading_the_content_forgets_every_part_even_when_nothing_changed(client, oslo):
+    client.get("/")
+    assert cache.get(cache_key("home-cities")) is not None
+
+    call_command("load_cnca_content", stdout=StringIO())
+    cache.set(cache_key("home-cities"), "<p>the previous release's markup</p>")
+    call_command("load_cnca_content", stdout=StringIO())
+
+    assert cache.get(cache_key("home-cities")) is None

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cnca.content import FACTS_PATH, load_facts
 from cnca.content.loader import ContentError, load_content
+from cnca.fragments import forget_public_fragments
 
 
 class Command(BaseCommand):
@@ -30,5 +31,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was loaded: {file} lacks or misshapes a field ({error!r})."
             ) from error
+        # Run on each release: parts of pages kept rendered by the previous one go.
+        forget_public_fragments()
         for result in results:
             self.stdout.write(str(result))
