@@ -114,9 +114,16 @@ class AwardListView(FilterView):
     def get_queryset(self):
         return queries.award_rows()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The totals count the filtered set's awards already: the paginator need not.
+        self.totals = queries.award_totals(queryset)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.totals.projects
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = queries.award_totals(self.object_list)
+        context["totals"] = self.totals
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )

@@ -435,9 +435,10 @@ def test_city_without_awards_shows_no_award_section(client, record, cities):
 @pytest.mark.parametrize(
     ("url_of", "expected"),
     [
-        # The count, the total, the page, its partners (the filters' choices are cached).
-        (lambda ctx: reverse("innovation_fund:award_list"), 4),
-        (lambda ctx: reverse("innovation_fund:award_list") + "?theme=energy&sort=-amount", 4),
+        # The totals (their count is the paginator's), the page, its partners; the
+        # filters' choices are cached.
+        (lambda ctx: reverse("innovation_fund:award_list"), 3),
+        (lambda ctx: reverse("innovation_fund:award_list") + "?theme=energy&sort=-amount", 3),
         (lambda ctx: ctx["award"].get_absolute_url(), 4),
         # The city, its news, its awards (the map's places are cached).
         (lambda ctx: ctx["city"].get_absolute_url(), 3),
