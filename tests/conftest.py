@@ -70,6 +70,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads and renditions go to a folder of this test's own, never the checkout's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def eager_celery():
     """Run tasks in this process, as the quick start does without a broker.
 

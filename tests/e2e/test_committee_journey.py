@@ -47,12 +47,6 @@ def admin_sign_in(page, base_url, email):
     arrived(page, r"/admin/$")
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def attach_letter(proposal):
     """A letter of support on the proposal, stored as the applicant's upload would be."""
     data = pdf_bytes()

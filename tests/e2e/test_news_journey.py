@@ -34,13 +34,8 @@ def lead_image(tmp_path):
     return path
 
 
-@pytest.fixture
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_staff_publish_and_a_visitor_subscribes(
-    cnca_content, live_server, new_page, audit_page, lead_image, media_in_tmp, eager_celery
+    cnca_content, live_server, new_page, audit_page, lead_image, media_root, eager_celery
 ):
     staff = StaffUserFactory(email="editor@cnca.example")
 

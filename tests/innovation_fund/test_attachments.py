@@ -21,17 +21,11 @@ from tests.pagetext import html_of
 
 from .factories import FundRoundFactory, ProposalFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 ANY_SIZE = mock.ANY
 
 Status = Proposal.Status
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

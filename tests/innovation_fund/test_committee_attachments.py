@@ -23,13 +23,7 @@ from tests.innovation_fund.committee_factories import (
 from tests.innovation_fund.factories import FundRoundFactory
 from tests.querycount import queries_of_get
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture

@@ -10,13 +10,7 @@ from tests.querycount import queries_of_get
 
 from .factories import PDF_BYTES, ResourceFactory, pdf_upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def test_the_list_shows_published_resources_with_their_companions(client):
@@ -129,19 +123,19 @@ def test_the_download_is_served_under_the_resources_name_and_cannot_act_as_a_pag
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
-def test_stored_files_get_a_random_name_and_stay_out_of_the_public_media(client, media):
+def test_stored_files_get_a_random_name_and_stay_out_of_the_public_media(client, media_root):
     resource = ResourceFactory(file=pdf_upload("../../etc/passwd.html"))
 
     assert re.fullmatch(r"resources/[0-9a-f]{32}\.pdf", resource.file.name)
-    assert (media / resource.file.name).is_file()
+    assert (media_root / resource.file.name).is_file()
     assert resource.file_type == "application/pdf"
     assert resource.file_size == len(PDF_BYTES)
     # Only the download view serves it: it checks the resource is public.
     assert client.get(f"/media/{resource.file.name}").status_code == 404
 
 
-def test_a_missing_file_is_a_404_not_a_500(client, media):
+def test_a_missing_file_is_a_404_not_a_500(client, media_root):
     resource = ResourceFactory(file=pdf_upload())
-    (media / resource.file.name).unlink()
+    (media_root / resource.file.name).unlink()
 
     assert client.get(resource.get_download_url()).status_code == 404
