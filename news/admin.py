@@ -35,6 +35,7 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(NewsItem)
 class NewsItemAdmin(admin.ModelAdmin):
+    show_full_result_count = False  # tens of thousands of rows: count them once
     list_display = ["title", "status", "publish_at", "public_now", "author"]
     list_filter = ["status", "tags"]
     list_select_related = ["author"]
@@ -115,6 +116,7 @@ class NewsItemAdmin(admin.ModelAdmin):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    show_full_result_count = False  # tens of thousands of rows: count them once
     list_display = ["email", "created_at", "confirmed_at"]
     list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]

@@ -41,6 +41,7 @@ HIDDEN = "(Not shown: this email carries a secret, such as a password-reset link
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
+    show_full_result_count = False  # tens of thousands of rows: count them once
     list_display = ["subject", "recipients", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "sensitive", "template"]
     search_fields = ["to", "subject", "=key", "=message_id"]

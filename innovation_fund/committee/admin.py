@@ -779,6 +779,8 @@ def _safe_cell(value):
 class ReviewAdmin(CommitteeReadOnly, admin.ModelAdmin):
     """A member's own reviews (staff: all), read-only; editing is the scoring page."""
 
+    show_full_result_count = False  # tens of thousands of rows: count them once
+
     list_display = ["proposal", "stage", "reviewer", "recommendation", "weighted", "state"]
     list_filter = ["stage", "recommendation"]
     list_select_related = ["proposal", "reviewer"]
@@ -866,6 +868,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 class AssignmentAdmin(StaffOnly, admin.ModelAdmin):
+    show_full_result_count = False  # tens of thousands of rows: count them once
     list_display = ["proposal", "stage", "member", "method", "assigned_by", "assigned_at"]
     list_filter = ["stage", "method", "member__round"]
     # The member column shows the seat as "user on round".
@@ -928,6 +931,7 @@ class DecisionAdmin(StaffOnly, admin.ModelAdmin):
 
 
 class CommitteeAuditAdmin(StaffOnly, admin.ModelAdmin):
+    show_full_result_count = False  # tens of thousands of rows: count them once
     list_display = ["at", "actor", "action", "round", "proposal", "stage", "subject"]
     list_filter = ["action", "round", "stage"]
     list_select_related = ["actor", "round", "proposal"]
