@@ -99,8 +99,29 @@ def add_member(*, fund_round, user, actor):
     member, created = CommitteeMember.objects.get_or_create(round=fund_round, user=user)
     if created:
         audit(actor=actor, action=Action.MEMBER_ADDED, fund_round=fund_round, subject=user)
+        restore_declared_conflicts(member)
     record_automatic_conflicts(fund_round)
     return member
+
+
+def restore_declared_conflicts(member):
+    """A declaration outlives the seat: someone taken off the round and put back is
+    hidden again from every proposal they declared a conflict on, with their
+    reason. The audit holds each declaration (a conflict is never withdrawn)."""
+    declared = CommitteeAuditEntry.objects.filter(
+        round=member.round_id,
+        actor=member.user_id,
+        action=Action.CONFLICT_DECLARED,
+        proposal__isnull=False,
+    ).order_by("at", "pk")
+    reasons = {entry.proposal_id: entry.changes["reason"][1] for entry in declared}
+    Conflict.objects.bulk_create(
+        [
+            Conflict(member=member, proposal_id=pk, kind=Conflict.Kind.DECLARED, reason=reason)
+            for pk, reason in reasons.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def record_automatic_conflicts(fund_round):
@@ -208,8 +229,8 @@ def remove_member(*, member, actor):
     Their assignments go with the seat, each audited as ``unassign`` audits one;
     their reviews, submitted or draft, stay on record (a review belongs to the
     person, not to the seat), so the ranking keeps the scores already given. Their
-    conflicts go too: the audit keeps the declared ones with their reasons, since
-    putting the person back records only the automatic (own city) conflicts again.
+    conflicts go with the seat; putting the person back records the automatic (own
+    city) ones again and restores the declared ones from the audit.
     Returns False when somebody removed the member first (nothing is written).
     """
     _require_staff(actor)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from innovation_fund import queries
-from innovation_fund.committee import services
+from innovation_fund.committee import access, services
 from innovation_fund.models import (
     Assignment,
     CommitteeAuditEntry,
@@ -138,7 +138,7 @@ def test_only_alliance_staff_remove_a_member(seated, fund_round):
 
 
 def test_a_member_put_back_gets_their_automatic_conflicts_again(fund_round, staff):
-    """What the audit's note on declared conflicts is about: only own-city ones return."""
+    """Own-city conflicts are recorded again from the member's city."""
     city = MemberCityFactory(name="Copenhagen")
     member = CommitteeMemberFactory(round=fund_round)
     CityMembershipFactory(user=member.user, city=city)
@@ -151,6 +151,27 @@ def test_a_member_put_back_gets_their_automatic_conflicts_again(fund_round, staf
     assert list(Conflict.objects.filter(member=again).values_list("proposal", flat=True)) == [
         own.pk
     ]
+
+
+def test_a_member_put_back_is_hidden_again_from_what_they_declared(fund_round, staff):
+    member = CommitteeMemberFactory(round=fund_round)
+    declared = SubmittedProposalFactory(round=fund_round)
+    other = SubmittedProposalFactory(round=fund_round)
+    services.declare_conflict(user=member.user, proposal=declared, reason="I advised them.")
+    services.remove_member(member=member, actor=staff)
+    assert not access.is_conflicted(member.user, declared)  # no seat, nothing recorded
+
+    again = services.add_member(fund_round=fund_round, user=member.user, actor=staff)
+
+    conflict = Conflict.objects.get(member=again)
+    assert (conflict.proposal, conflict.kind, conflict.reason) == (
+        declared,
+        Conflict.Kind.DECLARED,
+        "I advised them.",
+    )
+    assert access.is_conflicted(member.user, declared)
+    assert not access.is_conflicted(member.user, other)
+    assert list(access.visible_proposals(member.user)) == [other]
 
 
 # --- The admin ------------------------------------------------------------------------------
