@@ -37,6 +37,7 @@ from innovation_fund.models import (
     CommitteeMember,
     Conflict,
     Decision,
+    FundRound,
     Proposal,
     Review,
     Stage,
@@ -232,17 +233,7 @@ def make_supporters(viewer, n):
 
 
 def make_rounds(viewer, n):
-    undated = dict.fromkeys(
-        [
-            "call_opens_at",
-            "loi_deadline",
-            "loi_scoring_deadline",
-            "finalists_announced_at",
-            "full_proposal_deadline",
-            "full_scoring_deadline",
-            "awards_announced_at",
-        ]
-    )
+    undated = dict.fromkeys(field for field, _label in FundRound.TIMELINE)
     for i in range(n):
         opens = timezone.now() + timedelta(days=[-400, -7, 30][i % 3] + i)
         FundRoundFactory(

@@ -3,7 +3,6 @@
 import re
 
 from django import template
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from cnca import fragments
@@ -86,16 +85,12 @@ def capture(parser, token):
 class PublicFragmentNode(template.Node):
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist, key):
+    def __init__(self, nodelist, name):
         self.nodelist = nodelist
-        self.key = key
+        self.name = name
 
     def render(self, context):
-        html = cache.get(self.key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(self.key, html)
-        return html
+        return fragments.cached_value(self.name, lambda: self.nodelist.render(context))
 
 
 @register.tag
@@ -112,10 +107,11 @@ def public_fragment(parser, token):
         raise template.TemplateSyntaxError(
             '{% public_fragment "name" %}...{% endpublic_fragment %}'
         )
+    name = bits[1][1:-1]
     try:
-        key = fragments.cache_key(bits[1][1:-1])
+        fragments.cache_key(name)  # a name not in fragments.NAMES fails here, at load
     except KeyError as error:
         raise template.TemplateSyntaxError(str(error)) from None
     nodelist = parser.parse(("endpublic_fragment",))
     parser.delete_first_token()
-    return PublicFragmentNode(nodelist, key)
+    return PublicFragmentNode(nodelist, name)
